@@ -1,0 +1,67 @@
+// Host: shares Sources with replicas over QtRO 2.0 (QRemoteObjectHost). It listens on any number
+// of URLs (tcp://, local:, localabstract:), greets each peer with Handshake and ObjectList,
+// answers AddObject with InitDynamicPacket or InitPacket, checks the types of every call before
+// it runs, and pushes property changes and signals to the listeners of each source. A host can
+// also be the registry of a network, or register its sources with one.
+//
+// Failure behaviour: a malformed frame is logged and skipped; a frame over the size limit, a
+// peer too slow to drain its queue, or a protocol violation closes that connection only.
+// Ownership and threads: the application owns the Host and keeps it (and its EventLoop) alive
+// while it is used; all calls happen on the loop thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "doppel/channel.h"
+#include "doppel/event_loop.h"
+#include "doppel/limits.h"
+#include "doppel/result.h"
+#include "doppel/source.h"
+
+namespace doppel {
+
+struct HostOptions {
+  Limits limits;
+};
+
+class Host {
+public:
+  explicit Host(EventLoop& loop, HostOptions options = {});
+  ~Host();
+  Host(const Host&) = delete;
+  Host& operator=(const Host&) = delete;
+
+  /// Starts listening; may be called once per URL. Bind to 127.0.0.1 unless peers on other
+  /// machines must reach this host.
+  Result<void> listen(std::string_view url);
+  /// The URLs as bound (real ports), in listen() order.
+  std::vector<std::string> urls() const;
+
+  /// Serves a connection the application opened itself (any transport).
+  void addHostSideConnection(ChannelPtr channel);
+
+  /// Shares `source` under `name` (default: its interface's typeName). Fails if the name is
+  /// taken or empty.
+  Result<void> enableRemoting(Source& source, std::string name = {});
+  /// Stops sharing; listeners get RemoveObject. Unknown sources are ignored.
+  void disableRemoting(Source& source);
+
+  /// Makes this host the registry of its network: it shares a "Registry" source that other
+  /// hosts register with and nodes look names up in (QRemoteObjectRegistryHost).
+  Result<void> enableRegistry();
+  /// Registers every source of this host (now and later) with the registry at `url`.
+  Result<void> setRegistryUrl(std::string_view url);
+
+  std::size_t connectionCount() const;
+  EventLoop& loop();
+
+  struct Impl;
+
+private:
+  std::shared_ptr<Impl> m_impl;
+};
+
+}  // namespace doppel
