@@ -32,7 +32,7 @@ namespace detail {
 struct ReplicaCore;
 }
 
-class Replica {
+class Replica : public std::enable_shared_from_this<Replica> {
 public:
   ~Replica();
   Replica(const Replica&) = delete;

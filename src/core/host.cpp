@@ -1,1 +1,482 @@
-// placeholder
+#include "doppel/host.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/peer_connection.h"
+#include "core/registry.h"
+#include "core/url.h"
+#include "doppel/log.h"
+#include "doppel/node.h"
+#include "wire/value_codec.h"
+
+namespace doppel {
+
+namespace {
+constexpr std::string_view kComponent = "host";
+
+Text nullableText(const std::string& s) { return Text{s, s.empty()}; }
+
+/// A type name as Qt's receivers expect it in a definition: a class enum written "Mode" becomes
+/// "Lab::Mode" so that a Qt dynamic replica resolves it to the enum it registered.
+std::string qualifyEnum(const ClassInterface& iface, const std::string& type) {
+  if (type.find("::") != std::string::npos || iface.typeName.empty()) return type;
+  for (const auto& e : iface.enums)
+    if (e.name == type) return iface.typeName + "::" + type;
+  return type;
+}
+
+ClassInterface wireDefinition(const ClassInterface& iface) {
+  ClassInterface out = iface;
+  for (auto& p : out.properties) p.type = qualifyEnum(iface, p.type);
+  for (auto& s : out.signalDefs)
+    for (auto& p : s.params) p.type = qualifyEnum(iface, p.type);
+  for (auto& m : out.methods) {
+    m.returnType = qualifyEnum(iface, m.returnType);
+    for (auto& p : m.params) p.type = qualifyEnum(iface, p.type);
+  }
+  return out;
+}
+}  // namespace
+
+struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::Impl> {
+  struct Conn {
+    std::shared_ptr<detail::PeerConnection> peer;
+    std::string registeredUrl;  ///< the hostUrl of the first registry call on this connection
+  };
+  struct Entry {
+    Source* source = nullptr;
+    std::string name;
+    ClassInterface definition;  ///< the interface as sent in InitDynamicPacket
+    std::vector<detail::PeerConnection*> listeners;
+  };
+
+  Impl(EventLoop& l, HostOptions o) : loop(l), options(std::move(o)) {}
+  ~Impl() override {
+    for (auto& [name, entry] : entries) unobserve(*entry.source);
+  }
+
+  EventLoop& loop;
+  HostOptions options;
+  wire::TypeRegistry types;
+  std::vector<std::unique_ptr<Listener>> listeners;
+  std::map<detail::PeerConnection*, Conn> conns;
+  std::map<std::string, Entry, std::less<>> entries;
+
+  // Registry role.
+  std::unique_ptr<Source> registrySource;
+  std::map<std::string, RemoteObjectInfo> locations;
+
+  // Registered with a remote registry.
+  std::unique_ptr<Node> registryNode;
+  std::shared_ptr<Replica> registryReplica;
+  std::vector<ScopedConnection> registryConnections;
+
+  Entry* findEntry(const Source& source) {
+    for (auto& [name, e] : entries)
+      if (e.source == &source) return &e;
+    return nullptr;
+  }
+
+  std::string advertisedUrl() const { return listeners.empty() ? std::string() : listeners.front()->url(); }
+
+  // Connections ---------------------------------------------------------------------------------
+
+  void addConnection(ChannelPtr channel) {
+    auto peer = std::make_shared<detail::PeerConnection>(std::move(channel), types, options.limits,
+                                                         std::string(kComponent));
+    auto* key = peer.get();
+    conns[key] = Conn{peer, {}};
+    std::weak_ptr<Impl> weak = weak_from_this();
+    peer->start({[weak, key](wire::Packet&& packet) {
+                   if (auto self = weak.lock()) self->onPacket(*key, std::move(packet));
+                 },
+                 [weak, key](const Error& reason) {
+                   if (auto self = weak.lock()) self->onClosed(key, reason);
+                 }});
+    wire::ObjectList list;
+    for (const auto& [name, e] : entries) list.objects.push_back(objectInfo(e));
+    const wire::Packet hello = wire::Handshake{};
+    const wire::Packet objects = std::move(list);
+    peer->sendAll({&hello, &objects});
+    log(LogLevel::Debug, kComponent, "accepted " + peer->peerName());
+  }
+
+  void onClosed(detail::PeerConnection* key, const Error& reason) {
+    auto it = conns.find(key);
+    if (it == conns.end()) return;
+    log(reason.code == ErrorCode::Disconnected ? LogLevel::Debug : LogLevel::Warning, kComponent,
+        key->peerName() + " closed: " + reason.toString());
+    for (auto& [name, e] : entries) std::erase(e.listeners, key);
+    const std::string registered = it->second.registeredUrl;
+    auto keep = it->second.peer;  // destroyed after this handler returns
+    conns.erase(it);
+    loop.post([keep] {});
+    if (!registered.empty()) dropRegistrations(registered);
+  }
+
+  wire::ObjectInfo objectInfo(const Entry& e) const {
+    return {e.name, nullableText(e.source->interface().typeName),
+            nullableText(e.source->interface().signature)};
+  }
+
+  // Packets from replicas ---------------------------------------------------------------------
+
+  void onPacket(detail::PeerConnection& conn, wire::Packet&& packet) {
+    std::visit(
+        [&](auto&& p) {
+          using T = std::decay_t<decltype(p)>;
+          if constexpr (std::is_same_v<T, wire::AddObject>) {
+            onAddObject(conn, p);
+          } else if constexpr (std::is_same_v<T, wire::RemoveObject>) {
+            if (auto it = entries.find(p.name); it != entries.end())
+              std::erase(it->second.listeners, &conn);
+          } else if constexpr (std::is_same_v<T, wire::InvokePacket>) {
+            onInvoke(conn, p);
+          } else if constexpr (std::is_same_v<T, wire::Ping>) {
+            conn.send(wire::Pong{p.name});
+          } else if constexpr (std::is_same_v<T, wire::Handshake>) {
+            // Qt hosts ignore a client's handshake; so do we.
+          } else {
+            log(LogLevel::Warning, kComponent,
+                conn.peerName() + ": ignored " + wire::packetTypeName(wire::packetType(packet)) +
+                    ", which only a host sends");
+          }
+        },
+        packet);
+  }
+
+  void onAddObject(detail::PeerConnection& conn, const wire::AddObject& add) {
+    auto it = entries.find(add.name);
+    if (it == entries.end()) {
+      log(LogLevel::Warning, kComponent,
+          conn.peerName() + ": AddObject for unknown object \"" + add.name + "\"");
+      return;
+    }
+    Entry& e = it->second;
+    if (std::find(e.listeners.begin(), e.listeners.end(), &conn) == e.listeners.end())
+      e.listeners.push_back(&conn);
+    std::vector<Value> values;
+    values.reserve(e.source->interface().properties.size());
+    for (std::size_t i = 0; i < e.source->interface().properties.size(); ++i)
+      values.push_back(e.source->property(static_cast<int>(i)));
+    if (add.isDynamic) {
+      conn.send(wire::InitDynamicPacket{e.name, e.definition, std::move(values)});
+    } else {
+      conn.send(wire::InitPacket{e.name, std::move(values)});
+    }
+  }
+
+  void onInvoke(detail::PeerConnection& conn, const wire::InvokePacket& call) {
+    auto it = entries.find(call.name);
+    if (it == entries.end()) {
+      refuse(conn, call, "no object \"" + call.name + "\"");
+      return;
+    }
+    Entry& e = it->second;
+    const ClassInterface& iface = e.source->interface();
+    if (call.call == wire::InvokeCall::WriteProperty) {
+      onWrite(conn, e, call);
+      return;
+    }
+    if (call.call != wire::InvokeCall::InvokeMetaMethod) {
+      refuse(conn, call, "unsupported call type " + std::to_string(static_cast<int>(call.call)));
+      return;
+    }
+    if (call.index < 0 || static_cast<std::size_t>(call.index) >= iface.methods.size()) {
+      refuse(conn, call, "method index " + std::to_string(call.index) + " out of range");
+      return;
+    }
+    const MethodDef& method = iface.methods[static_cast<std::size_t>(call.index)];
+    if (call.args.size() != method.params.size()) {
+      refuse(conn, call, method.signature() + " takes " + std::to_string(method.params.size()) +
+                             " arguments, got " + std::to_string(call.args.size()));
+      return;
+    }
+    for (std::size_t i = 0; i < call.args.size(); ++i) {
+      if (!wire::matchesType(call.args[i], qualifyEnum(iface, method.params[i].type), types) &&
+          !wire::matchesType(call.args[i], method.params[i].type, types)) {
+        refuse(conn, call, "argument " + std::to_string(i + 1) + " of " + method.signature() +
+                               " is " + std::string(call.args[i].typeName()) + ", expected " +
+                               method.params[i].type);
+        return;
+      }
+    }
+    if (registrySource && e.source == registrySource.get()) {
+      onRegistryCall(conn, call);
+      return;
+    }
+    auto keep = shared_from_this();  // the slot may destroy the host
+    Value result = e.source->invoke(call.index, call.args);
+    if (call.serialId >= 0 && conn.isOpen())
+      conn.send(wire::InvokeReplyPacket{call.name, call.serialId, std::move(result)});
+  }
+
+  void onWrite(detail::PeerConnection& conn, Entry& e, const wire::InvokePacket& call) {
+    const ClassInterface& iface = e.source->interface();
+    if (call.index < 0 || static_cast<std::size_t>(call.index) >= iface.properties.size() ||
+        call.args.size() != 1) {
+      refuse(conn, call, "bad property write (index " + std::to_string(call.index) + ", " +
+                             std::to_string(call.args.size()) + " values)");
+      return;
+    }
+    const PropertyDef& prop = iface.properties[static_cast<std::size_t>(call.index)];
+    if (prop.mode != PropertyMode::ReadWrite && prop.mode != PropertyMode::ReadPush) {
+      refuse(conn, call, "property " + prop.name + " is not writable");
+      return;
+    }
+    if (!wire::matchesType(call.args[0], qualifyEnum(iface, prop.type), types) &&
+        !wire::matchesType(call.args[0], prop.type, types)) {
+      refuse(conn, call, "property " + prop.name + " is " + prop.type + ", not " +
+                             std::string(call.args[0].typeName()));
+      return;
+    }
+    auto keep = shared_from_this();
+    e.source->write(call.index, call.args[0]);
+  }
+
+  /// Logs why a call was not run. Qt sends no error reply; a caller that asked for a reply gets
+  /// an invalid value, so that it does not wait for its timeout.
+  void refuse(detail::PeerConnection& conn, const wire::InvokePacket& call, const std::string& why) {
+    log(LogLevel::Warning, kComponent,
+        conn.peerName() + ": refused call on \"" + call.name + "\": " + why);
+    if (call.serialId >= 0) conn.send(wire::InvokeReplyPacket{call.name, call.serialId, Value()});
+  }
+
+  // Pushing changes -----------------------------------------------------------------------------
+
+  void sourcePropertyChanged(Source& source, int index) override {
+    Entry* e = findEntry(source);
+    if (!e || e->listeners.empty()) return;
+    const PropertyDef& prop = source.interface().properties[static_cast<std::size_t>(index)];
+    if (prop.notifySignal < 0) return;  // like Qt: only properties with a NOTIFY are pushed
+    const Value& value = source.property(index);
+    const wire::Packet change = wire::PropertyChangePacket{e->name, index, value};
+    const auto& signal = source.interface().signalDefs[static_cast<std::size_t>(prop.notifySignal)];
+    std::vector<Value> args;
+    if (!signal.params.empty()) args.push_back(value);
+    const wire::Packet notify =
+        wire::InvokePacket{e->name, wire::InvokeCall::InvokeMetaMethod, prop.notifySignal,
+                           std::move(args), -1, index};
+    broadcast(*e, detail::encodeFrames({&change, &notify}, types, kComponent));
+  }
+
+  void sourceSignal(Source& source, int signalIndex, const std::vector<Value>& args) override {
+    Entry* e = findEntry(source);
+    if (!e || e->listeners.empty()) return;
+    int propertyIndex = -1;
+    const auto& props = source.interface().properties;
+    for (std::size_t i = 0; i < props.size(); ++i)
+      if (props[i].notifySignal == signalIndex) propertyIndex = static_cast<int>(i);
+    const wire::Packet packet = wire::InvokePacket{e->name, wire::InvokeCall::InvokeMetaMethod,
+                                                   signalIndex, args, -1, propertyIndex};
+    broadcast(*e, detail::encodeFrames({&packet}, types, kComponent));
+  }
+
+  void sourceDestroyed(Source& source) override { disable(source); }
+
+  void broadcast(const Entry& e, const SharedBytes& frames) {
+    if (!frames) return;
+    for (auto* listener : e.listeners) listener->sendEncoded(frames);
+  }
+
+  void broadcastAll(const wire::Packet& packet) {
+    const auto frames = detail::encodeFrames({&packet}, types, kComponent);
+    for (auto& [key, conn] : conns) conn.peer->sendEncoded(frames);
+  }
+
+  // Remoting ---------------------------------------------------------------------------------
+
+  Result<void> enable(Source& source, std::string name) {
+    if (name.empty()) name = source.interface().typeName;
+    if (name.empty())
+      return makeError(ErrorCode::InvalidArgument, "a source needs a name or a typeName");
+    if (entries.count(name))
+      return makeError(ErrorCode::InvalidArgument, "an object named \"" + name + "\" is already remoted");
+    if (findEntry(source))
+      return makeError(ErrorCode::InvalidArgument, "this source is already remoted on this host");
+    types.registerInterface(source.interface());
+    Entry& e = entries[name];
+    e.source = &source;
+    e.name = name;
+    e.definition = wireDefinition(source.interface());
+    observe(source);
+    broadcastAll(wire::ObjectList{{objectInfo(e)}});
+    announce(e);
+    return {};
+  }
+
+  void disable(Source& source) {
+    Entry* e = findEntry(source);
+    if (!e) return;
+    unobserve(source);
+    const std::string name = e->name;
+    for (auto* listener : e->listeners) listener->send(wire::RemoveObject{name});
+    withdraw(*e);
+    entries.erase(name);
+  }
+
+  // Registry role ----------------------------------------------------------------------------
+
+  RemoteObjectInfo infoFor(const Entry& e) const {
+    return {e.name, e.source->interface().typeName, {}, advertisedUrl()};
+  }
+
+  /// A source of ours became available: put it in our own registry, or tell the remote one.
+  void announce(const Entry& e) {
+    if (registrySource && e.source != registrySource.get()) addLocation(infoFor(e));
+    if (registryReplica && registryReplica->state() == ReplicaState::Valid)
+      registryReplica->call("addSource", {detail::makeLocationEntry(infoFor(e))});
+  }
+
+  void withdraw(const Entry& e) {
+    if (registrySource && e.source != registrySource.get()) removeLocation(e.name);
+    if (registryReplica && registryReplica->state() == ReplicaState::Valid)
+      registryReplica->call("removeSource", {detail::makeLocationEntry(infoFor(e))});
+  }
+
+  void addLocation(const RemoteObjectInfo& info) {
+    if (locations.count(info.name)) {
+      log(LogLevel::Warning, kComponent,
+          "registry: \"" + info.name + "\" is already registered; keeping the first");
+      return;
+    }
+    locations[info.name] = info;
+    syncLocations();
+    (void)registrySource->emitSignal("remoteObjectAdded", {detail::makeLocationEntry(info)});
+  }
+
+  void removeLocation(const std::string& name) {
+    auto it = locations.find(name);
+    if (it == locations.end()) return;
+    const RemoteObjectInfo info = it->second;
+    locations.erase(it);
+    syncLocations();
+    (void)registrySource->emitSignal("remoteObjectRemoved", {detail::makeLocationEntry(info)});
+  }
+
+  void syncLocations() {
+    std::vector<RemoteObjectInfo> all;
+    for (const auto& [name, info] : locations) all.push_back(info);
+    (void)registrySource->setProperty(detail::kSourceLocationsProperty, detail::makeLocations(all));
+  }
+
+  void onRegistryCall(detail::PeerConnection& conn, const wire::InvokePacket& call) {
+    if (call.index == detail::kAddSourceMethod || call.index == detail::kRemoveSourceMethod) {
+      auto info = detail::parseLocationEntry(call.args[0]);
+      if (!info) {
+        log(LogLevel::Warning, kComponent, conn.peerName() + ": malformed registry entry");
+        return;
+      }
+      auto& registered = conns[&conn].registeredUrl;
+      if (registered.empty()) registered = info->url;
+      if (call.index == detail::kAddSourceMethod) {
+        addLocation(*info);
+      } else {
+        removeLocation(info->name);
+      }
+    }
+    if (call.serialId >= 0) conn.send(wire::InvokeReplyPacket{call.name, call.serialId, Value()});
+  }
+
+  /// A host that registered with us went away: its sources are gone too.
+  void dropRegistrations(const std::string& url) {
+    if (!registrySource) return;
+    std::vector<std::string> gone;
+    for (const auto& [name, info] : locations)
+      if (info.url == url) gone.push_back(name);
+    for (const auto& name : gone) removeLocation(name);
+  }
+
+  void onRegistryReplicaValid() {
+    std::set<std::string> known;
+    for (const auto& info :
+         detail::parseLocations(registryReplica->property(detail::kSourceLocationsProperty)))
+      known.insert(info.name);
+    for (const auto& [name, e] : entries) {
+      if (!known.count(name))
+        registryReplica->call("addSource", {detail::makeLocationEntry(infoFor(e))});
+    }
+  }
+};
+
+Host::Host(EventLoop& loop, HostOptions options)
+    : m_impl(std::make_shared<Impl>(loop, std::move(options))) {}
+
+Host::~Host() {
+  // Replicas of the registry and the node go first, then connections close.
+  m_impl->registryConnections.clear();
+  m_impl->registryReplica.reset();
+  m_impl->registryNode.reset();
+  for (auto& [key, conn] : m_impl->conns) conn.peer->close(makeError(ErrorCode::Disconnected, "host destroyed"));
+}
+
+Result<void> Host::listen(std::string_view url) {
+  std::weak_ptr<Impl> weak = m_impl;
+  auto listener = m_impl->loop.listen(url, [weak](ChannelPtr channel) {
+    if (auto self = weak.lock()) self->addConnection(std::move(channel));
+  });
+  if (!listener) return listener.error();
+  log(LogLevel::Info, kComponent, "listening on " + (*listener)->url());
+  m_impl->listeners.push_back(std::move(*listener));
+  // Sources enabled before the first listen() are advertised with this URL now.
+  if (m_impl->listeners.size() == 1) {
+    for (auto& [name, e] : m_impl->entries) {
+      if (m_impl->registrySource && e.source == m_impl->registrySource.get()) continue;
+      if (m_impl->registrySource) {
+        m_impl->locations.erase(name);
+        m_impl->addLocation(m_impl->infoFor(e));
+      }
+    }
+    if (m_impl->registryReplica && m_impl->registryReplica->state() == ReplicaState::Valid)
+      m_impl->onRegistryReplicaValid();
+  }
+  return {};
+}
+
+std::vector<std::string> Host::urls() const {
+  std::vector<std::string> out;
+  for (const auto& l : m_impl->listeners) out.push_back(l->url());
+  return out;
+}
+
+void Host::addHostSideConnection(ChannelPtr channel) { m_impl->addConnection(std::move(channel)); }
+
+Result<void> Host::enableRemoting(Source& source, std::string name) {
+  return m_impl->enable(source, std::move(name));
+}
+
+void Host::disableRemoting(Source& source) { m_impl->disable(source); }
+
+Result<void> Host::enableRegistry() {
+  if (m_impl->registrySource) return {};
+  m_impl->registrySource = std::make_unique<Source>(detail::registryInterface());
+  m_impl->syncLocations();
+  if (auto r = m_impl->enable(*m_impl->registrySource, detail::kRegistryName); !r) {
+    m_impl->registrySource.reset();
+    return r;
+  }
+  for (auto& [name, e] : m_impl->entries)
+    if (e.source != m_impl->registrySource.get()) m_impl->addLocation(m_impl->infoFor(e));
+  return {};
+}
+
+Result<void> Host::setRegistryUrl(std::string_view url) {
+  if (auto parsed = parseUrl(url); !parsed) return parsed.error();
+  m_impl->registryNode = std::make_unique<Node>(m_impl->loop, NodeOptions{m_impl->options.limits});
+  if (auto r = m_impl->registryNode->connectToNode(url); !r) return r;
+  m_impl->registryReplica =
+      m_impl->registryNode->acquire(detail::kRegistryName, detail::registryInterface());
+  std::weak_ptr<Impl> weak = m_impl;
+  m_impl->registryConnections.emplace_back(m_impl->registryReplica->initialized.connect([weak] {
+    if (auto self = weak.lock()) self->onRegistryReplicaValid();
+  }));
+  return {};
+}
+
+std::size_t Host::connectionCount() const { return m_impl->conns.size(); }
+
+EventLoop& Host::loop() { return m_impl->loop; }
+
+}  // namespace doppel

@@ -1,1 +1,296 @@
-// placeholder
+#include "doppel/replica.h"
+
+#include "core/peer_connection.h"
+#include "core/replica_core.h"
+#include "doppel/log.h"
+
+namespace doppel {
+
+namespace {
+constexpr std::string_view kComponent = "replica";
+}
+
+const char* replicaStateName(ReplicaState state) {
+  switch (state) {
+    case ReplicaState::Uninitialized: return "Uninitialized";
+    case ReplicaState::Default: return "Default";
+    case ReplicaState::Valid: return "Valid";
+    case ReplicaState::Suspect: return "Suspect";
+    case ReplicaState::SignatureMismatch: return "SignatureMismatch";
+  }
+  return "?";
+}
+
+namespace detail {
+
+ReplicaCore::~ReplicaCore() { stopTimers(); }
+
+void ReplicaCore::setState(ReplicaState next) {
+  if (next == state) return;
+  // Qt's rule: states only grow, except that Suspect may go anywhere; nothing leaves a mismatch.
+  if (state == ReplicaState::SignatureMismatch) return;
+  if (next < state && state != ReplicaState::Suspect) return;
+  const ReplicaState old = state;
+  state = next;
+  if (facade) facade->stateChanged.emit(next, old);
+}
+
+void ReplicaCore::applyInit(std::vector<Value> newValues) {
+  auto keep = shared_from_this();
+  if (newValues.size() != iface.properties.size()) {
+    log(LogLevel::Error, kComponent,
+        name + ": init carries " + std::to_string(newValues.size()) + " values for " +
+            std::to_string(iface.properties.size()) + " properties; ignored");
+    return;
+  }
+  std::vector<int> changed;
+  for (std::size_t i = 0; i < newValues.size(); ++i) {
+    if (!everInitialized || i >= values.size() || values[i] != newValues[i])
+      changed.push_back(static_cast<int>(i));
+  }
+  const bool resync = everInitialized;
+  values = std::move(newValues);
+  everInitialized = true;
+  pingOutstanding = false;
+  setState(ReplicaState::Valid);
+  restartHeartbeat();
+  if (!facade) return;
+  facade->initialized.emit();
+  for (int i : changed) {
+    if (!facade) return;
+    facade->propertyChanged.emit(i, values[static_cast<std::size_t>(i)]);
+  }
+  if (resync && facade) facade->resynced.emit(changed);
+}
+
+void ReplicaCore::applyPropertyChange(int index, Value value) {
+  if (index < 0 || static_cast<std::size_t>(index) >= values.size()) {
+    log(LogLevel::Warning, kComponent,
+        name + ": property change for index " + std::to_string(index) + " out of range");
+    return;
+  }
+  auto keep = shared_from_this();
+  values[static_cast<std::size_t>(index)] = std::move(value);
+  if (facade) facade->propertyChanged.emit(index, values[static_cast<std::size_t>(index)]);
+}
+
+void ReplicaCore::applySignal(int index, std::vector<Value> args, int propertyIndex) {
+  if (index < 0 || static_cast<std::size_t>(index) >= iface.signalDefs.size()) {
+    log(LogLevel::Warning, kComponent,
+        name + ": signal index " + std::to_string(index) + " out of range");
+    return;
+  }
+  const auto& def = iface.signalDefs[static_cast<std::size_t>(index)];
+  // Qt may send stale extra arguments (protocol §15.1); a notify signal may come without its value.
+  if (args.size() > def.params.size()) args.resize(def.params.size());
+  if (args.size() < def.params.size() && propertyIndex >= 0 &&
+      static_cast<std::size_t>(propertyIndex) < values.size() && def.params.size() == 1) {
+    args.push_back(values[static_cast<std::size_t>(propertyIndex)]);
+  }
+  auto keep = shared_from_this();
+  if (facade) facade->signalEmitted.emit(index, args);
+}
+
+void ReplicaCore::applyReply(std::int32_t serial, Value value) {
+  auto it = pending.find(serial);
+  if (it == pending.end()) return;  // timed out already, or not ours
+  auto reply = std::move(it->second.reply);
+  pending.erase(it);
+  reply->finish(std::move(value));
+}
+
+void ReplicaCore::detach(const Error& reason) {
+  auto keep = shared_from_this();
+  connection = nullptr;
+  stopTimers();
+  auto failed = std::move(pending);
+  pending.clear();
+  for (auto& [serial, call] : failed) call.reply->fail(reason);
+  if (everInitialized) setState(ReplicaState::Suspect);
+}
+
+bool ReplicaCore::send(const wire::Packet& packet) {
+  if (!connection || !connection->isOpen()) return false;
+  connection->send(packet);
+  return true;
+}
+
+std::int32_t ReplicaCore::takeSerial() {
+  // 0 is the heartbeat's; after INT_MAX Qt wraps to 1, and so do we.
+  const std::int32_t serial = nextSerial;
+  nextSerial = nextSerial == std::numeric_limits<std::int32_t>::max() ? 1 : nextSerial + 1;
+  return serial;
+}
+
+void ReplicaCore::armCallTimer() {
+  if (callTimer != 0 || pending.empty()) return;
+  const auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(
+      pending.begin()->second.deadline - loop.now());
+  std::weak_ptr<ReplicaCore> weak = weak_from_this();
+  callTimer = loop.startTimer(std::max(delay, std::chrono::milliseconds(0)) + std::chrono::milliseconds(1), [weak] {
+    if (auto self = weak.lock()) {
+      self->callTimer = 0;
+      self->expireCalls();
+    }
+  });
+}
+
+void ReplicaCore::expireCalls() {
+  const auto now = loop.now();
+  std::vector<std::shared_ptr<ReplyState>> expired;
+  for (auto it = pending.begin(); it != pending.end();) {
+    if (it->second.deadline > now) {
+      ++it;
+      continue;
+    }
+    expired.push_back(std::move(it->second.reply));
+    it = pending.erase(it);
+  }
+  for (auto& reply : expired) {
+    reply->fail(makeError(ErrorCode::Timeout, "no reply from \"" + name + "\" within " +
+                                                  std::to_string(callTimeout.count()) + " ms"));
+  }
+  armCallTimer();
+}
+
+void ReplicaCore::restartHeartbeat() {
+  if (heartbeatTimer != 0) loop.cancelTimer(std::exchange(heartbeatTimer, 0));
+  if (heartbeat.count() <= 0 || !connection) return;
+  std::weak_ptr<ReplicaCore> weak = weak_from_this();
+  heartbeatTimer = loop.startTimer(heartbeat, [weak] {
+    auto self = weak.lock();
+    if (!self) return;
+    self->heartbeatTimer = 0;
+    if (!self->connection) return;
+    if (self->pingOutstanding) {
+      if (auto link = self->node.lock()) {
+        link->dropConnection(self->connection,
+                             makeError(ErrorCode::Timeout, "no Pong for \"" + self->name +
+                                                               "\" within the heartbeat interval"));
+      }
+      return;
+    }
+    self->pingOutstanding = true;
+    self->send(wire::Ping{self->name});
+    self->restartHeartbeat();
+  });
+}
+
+void ReplicaCore::stopTimers() {
+  if (callTimer != 0) loop.cancelTimer(std::exchange(callTimer, 0));
+  if (heartbeatTimer != 0) loop.cancelTimer(std::exchange(heartbeatTimer, 0));
+}
+
+}  // namespace detail
+
+Replica::Replica(std::shared_ptr<detail::ReplicaCore> core) : m_core(std::move(core)) {
+  m_core->facade = this;
+}
+
+Replica::~Replica() {
+  m_core->facade = nullptr;
+  if (auto link = m_core->node.lock()) link->replicaReleased(*m_core);
+  m_core->detach(makeError(ErrorCode::Disconnected, "replica destroyed"));
+}
+
+const std::string& Replica::name() const { return m_core->name; }
+ReplicaState Replica::state() const { return m_core->state; }
+bool Replica::isInitialized() const {
+  return m_core->state == ReplicaState::Valid || m_core->state == ReplicaState::Suspect;
+}
+const ClassInterface& Replica::interface() const { return m_core->iface; }
+
+const Value& Replica::property(int index) const {
+  static const Value kInvalid;
+  if (index < 0 || static_cast<std::size_t>(index) >= m_core->values.size()) return kInvalid;
+  return m_core->values[static_cast<std::size_t>(index)];
+}
+
+const Value& Replica::property(std::string_view name) const {
+  return property(m_core->iface.propertyIndex(name));
+}
+
+Result<void> Replica::setProperty(std::string_view name, Value value) {
+  auto& core = *m_core;
+  const int index = core.iface.propertyIndex(name);
+  if (index < 0) {
+    return makeError(ErrorCode::UnknownName,
+                     "no property \"" + std::string(name) + "\" in \"" + core.name + "\"");
+  }
+  const auto& prop = core.iface.properties[static_cast<std::size_t>(index)];
+  if (!core.dynamic && prop.mode != PropertyMode::ReadWrite) {
+    return makeError(ErrorCode::InvalidArgument, "property " + prop.name + " is not READWRITE");
+  }
+  auto link = core.node.lock();
+  if (!link || !link->valueMatches(value, prop.type)) {
+    return makeError(ErrorCode::WrongType, "property " + prop.name + " is " + prop.type +
+                                               ", not " + std::string(value.typeName()));
+  }
+  std::vector<Value> args;
+  args.push_back(std::move(value));
+  if (!core.send(wire::InvokePacket{core.name, wire::InvokeCall::WriteProperty, index,
+                                    std::move(args), -1, -1})) {
+    return makeError(ErrorCode::Disconnected, "\"" + core.name + "\" is not connected");
+  }
+  return {};
+}
+
+PendingReply Replica::call(std::string_view nameOrSignature, std::vector<Value> args) {
+  auto& core = *m_core;
+  const int index = core.iface.methodIndex(nameOrSignature);
+  if (index < 0) {
+    return PendingReply::failed(
+        core.loop, makeError(ErrorCode::UnknownName, "no slot \"" + std::string(nameOrSignature) +
+                                                         "\" in \"" + core.name + "\""));
+  }
+  const auto& method = core.iface.methods[static_cast<std::size_t>(index)];
+  if (args.size() != method.params.size()) {
+    return PendingReply::failed(
+        core.loop, makeError(ErrorCode::WrongType, method.signature() + " takes " +
+                                                       std::to_string(method.params.size()) +
+                                                       " arguments, got " +
+                                                       std::to_string(args.size())));
+  }
+  auto link = core.node.lock();
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (!link || !link->valueMatches(args[i], method.params[i].type)) {
+      return PendingReply::failed(
+          core.loop, makeError(ErrorCode::WrongType,
+                               "argument " + std::to_string(i + 1) + " of " + method.signature() +
+                                   " must be " + method.params[i].type + ", not " +
+                                   std::string(args[i].typeName())));
+    }
+  }
+  if (!core.connection || !core.connection->isOpen()) {
+    return PendingReply::failed(
+        core.loop, makeError(ErrorCode::Disconnected, "\"" + core.name + "\" is not connected"));
+  }
+  auto state = std::make_shared<detail::ReplyState>(core.loop);
+  if (!method.returnsValue()) {
+    // Qt answers void slots only when asked; like Qt's replicas we do not ask.
+    core.send(wire::InvokePacket{core.name, wire::InvokeCall::InvokeMetaMethod, index,
+                                 std::move(args), -1, -1});
+    state->finish(Value());
+    return PendingReply(state);
+  }
+  if (core.pending.size() >= core.maxPendingCalls) {
+    state->fail(makeError(ErrorCode::LimitExceeded,
+                          std::to_string(core.pending.size()) + " calls to \"" + core.name +
+                              "\" are already waiting for replies"));
+    return PendingReply(state);
+  }
+  const std::int32_t serial = core.takeSerial();
+  core.pending[serial] = {state, core.loop.now() + core.callTimeout};
+  core.send(wire::InvokePacket{core.name, wire::InvokeCall::InvokeMetaMethod, index,
+                               std::move(args), serial, -1});
+  core.armCallTimer();
+  return PendingReply(state);
+}
+
+bool Replica::waitForSource(std::chrono::milliseconds timeout) {
+  auto core = m_core;
+  return core->loop.runUntil([core] { return core->state == ReplicaState::Valid; },
+                             Clock::now() + timeout);
+}
+
+}  // namespace doppel

@@ -1,0 +1,64 @@
+// One QtRO connection seen from either end: a Channel, the frame splitter, packet decoding and
+// encoding. A frame that does not decode is logged and skipped (the size field resynchronises
+// us, unlike Qt); a size over the limit closes the connection, since nothing after it can be
+// trusted.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "doppel/channel.h"
+#include "doppel/limits.h"
+#include "wire/frame_splitter.h"
+#include "wire/packets.h"
+#include "wire/type_registry.h"
+
+namespace doppel::detail {
+
+class PeerConnection : public std::enable_shared_from_this<PeerConnection> {
+public:
+  struct Handler {
+    std::function<void(wire::Packet&&)> onPacket;
+    std::function<void(const Error&)> onClosed;
+  };
+
+  /// `types` must outlive the connection (it belongs to the host or node).
+  PeerConnection(ChannelPtr channel,
+                 wire::TypeRegistry& types,
+                 const Limits& limits,
+                 std::string component);
+  ~PeerConnection();
+
+  void start(Handler handler);
+  /// Encodes and queues one packet. Encoding failures are logged and the packet dropped.
+  void send(const wire::Packet& packet);
+  /// Queues several packets in one write (PropertyChange + notify Invoke go together).
+  void sendAll(std::initializer_list<const wire::Packet*> packets);
+  /// Queues already encoded frames (shared by every listener of a broadcast).
+  void sendEncoded(const SharedBytes& frames);
+  void close(Error reason);
+
+  bool isOpen() const { return !m_closed; }
+  const std::string& peerName() const { return m_peer; }
+  std::size_t queuedBytes() const { return m_channel ? m_channel->queuedBytes() : 0; }
+
+private:
+  void onData(std::string_view bytes);
+
+  ChannelPtr m_channel;
+  wire::TypeRegistry& m_types;
+  const Limits& m_limits;
+  std::string m_component;
+  std::string m_peer;
+  wire::FrameSplitter m_splitter;
+  Handler m_handler;
+  bool m_closed = false;
+};
+
+/// Encodes packets into one shared buffer; empty on encoding failure (logged).
+SharedBytes encodeFrames(std::initializer_list<const wire::Packet*> packets,
+                         const wire::TypeRegistry& types,
+                         std::string_view component);
+
+}  // namespace doppel::detail

@@ -1,0 +1,98 @@
+// The state behind a Replica and a PendingReply, shared between the public facades and the Node
+// that feeds them (internal).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "doppel/event_loop.h"
+#include "doppel/interface.h"
+#include "doppel/pending_reply.h"
+#include "doppel/replica.h"
+#include "doppel/value.h"
+#include "wire/packets.h"
+
+namespace doppel::detail {
+
+class PeerConnection;
+
+struct ReplyState : std::enable_shared_from_this<ReplyState> {
+  explicit ReplyState(EventLoop& l) : loop(l) {}
+
+  void finish(Value v);
+  void fail(Error e);
+
+  EventLoop& loop;
+  bool finished = false;
+  Value value;
+  std::optional<Error> error;
+  std::vector<std::function<void(const PendingReply&)>> callbacks;
+
+private:
+  void complete();
+};
+
+/// What a replica needs from its node (implemented by Node::Impl).
+struct NodeLink {
+  virtual ~NodeLink() = default;
+  /// The public replica is gone: stop listening to the source.
+  virtual void replicaReleased(ReplicaCore& replica) = 0;
+  /// A heartbeat went unanswered: drop the connection so that it is redialled.
+  virtual void dropConnection(PeerConnection* connection, Error reason) = 0;
+  /// Checks a value against a declared type with the node's type registry.
+  virtual bool valueMatches(const Value& value, const std::string& type) const = 0;
+};
+
+struct ReplicaCore : std::enable_shared_from_this<ReplicaCore> {
+  ReplicaCore(EventLoop& l, std::string n, bool isDynamic) : loop(l), name(std::move(n)), dynamic(isDynamic) {}
+  ~ReplicaCore();
+
+  struct Pending {
+    std::shared_ptr<ReplyState> reply;
+    Clock::time_point deadline;
+  };
+
+  EventLoop& loop;
+  std::string name;
+  bool dynamic;
+  Replica* facade = nullptr;      ///< null once the public object is gone
+  std::weak_ptr<NodeLink> node;   ///< the node that feeds this replica
+  PeerConnection* connection = nullptr;  ///< set while attached to a host
+  ClassInterface iface;           ///< local for typed replicas, from the wire for dynamic ones
+  std::vector<Value> values;
+  ReplicaState state = ReplicaState::Uninitialized;
+  bool everInitialized = false;
+
+  std::int32_t nextSerial = 1;
+  std::map<std::int32_t, Pending> pending;  ///< serial -> call; serials grow, so do deadlines
+  EventLoop::TimerId callTimer = 0;
+  std::chrono::milliseconds callTimeout{30000};
+  std::size_t maxPendingCalls = 65536;
+
+  std::chrono::milliseconds heartbeat{0};
+  EventLoop::TimerId heartbeatTimer = 0;
+  bool pingOutstanding = false;
+
+  void setState(ReplicaState next);
+  /// Init or InitDynamic arrived: take the values, become Valid, report what moved.
+  void applyInit(std::vector<Value> newValues);
+  void applyPropertyChange(int index, Value value);
+  void applySignal(int index, std::vector<Value> args, int propertyIndex);
+  void applyReply(std::int32_t serial, Value value);
+  /// The connection went away or the host removed the object.
+  void detach(const Error& reason);
+
+  /// Sends a packet on the attached connection; false when not attached.
+  bool send(const wire::Packet& packet);
+  std::int32_t takeSerial();
+  void armCallTimer();
+  void expireCalls();
+  void restartHeartbeat();
+  void stopTimers();
+};
+
+}  // namespace doppel::detail
