@@ -325,6 +325,7 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
 
   /// A source of ours became available: put it in our own registry, or tell the remote one.
   void announce(const Entry& e) {
+    if (advertisedUrl().empty()) return;  // announced by listen() once there is a URL
     if (registrySource && e.source != registrySource.get()) addLocation(infoFor(e));
     if (registryReplica && registryReplica->state() == ReplicaState::Valid)
       registryReplica->call("addSource", {detail::makeLocationEntry(infoFor(e))});
@@ -390,12 +391,13 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
   }
 
   void onRegistryReplicaValid() {
+    if (advertisedUrl().empty()) return;
     std::set<std::string> known;
     for (const auto& info :
          detail::parseLocations(registryReplica->property(detail::kSourceLocationsProperty)))
       known.insert(info.name);
     for (const auto& [name, e] : entries) {
-      if (!known.count(name))
+      if (!known.count(name) && !(registrySource && e.source == registrySource.get()))
         registryReplica->call("addSource", {detail::makeLocationEntry(infoFor(e))});
     }
   }

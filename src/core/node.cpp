@@ -58,7 +58,7 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
 
   void replicaReleased(detail::ReplicaCore& replica) override {
     auto it = replicas.find(replica.name);
-    if (it != replicas.end() && it->second.expired()) replicas.erase(it);
+    if (it != replicas.end() && it->second.lock().get() == &replica) replicas.erase(it);
     if (replica.connection && replica.connection->isOpen())
       replica.connection->send(wire::RemoveObject{replica.name});
   }
@@ -143,10 +143,13 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
     conns.erase(it);
     loop.post([peer = conn.peer] {});  // destroyed after the channel's callback returns
     log(LogLevel::Info, kComponent, key->peerName() + " lost: " + reason.toString());
+    // Detaching runs application callbacks, which may acquire or drop replicas: collect first.
+    std::vector<std::shared_ptr<detail::ReplicaCore>> lost;
     for (auto& [name, weak] : replicas) {
       auto core = weak.lock();
-      if (core && core->connection == key) core->detach(reason);
+      if (core && core->connection == key) lost.push_back(std::move(core));
     }
+    for (auto& core : lost) core->detach(reason);
     // The directory keeps the lost host's entries: it is redialled at the same URL.
     if (conn.endpoint) {
       conn.endpoint->connection = nullptr;
@@ -336,8 +339,11 @@ Node::~Node() {
   m_impl->registryConnections.clear();
   m_impl->registry.reset();
   const Error gone = makeError(ErrorCode::Disconnected, "node destroyed");
+  std::vector<std::shared_ptr<detail::ReplicaCore>> cores;
   for (auto& [name, weak] : m_impl->replicas)
-    if (auto core = weak.lock()) core->detach(gone);
+    if (auto core = weak.lock()) cores.push_back(std::move(core));
+  m_impl->replicas.clear();
+  for (auto& core : cores) core->detach(gone);
   for (auto& [key, conn] : m_impl->conns) conn.peer->close(gone);
   for (auto& e : m_impl->endpoints) {
     if (e->retryTimer != 0) m_impl->loop.cancelTimer(std::exchange(e->retryTimer, 0));
