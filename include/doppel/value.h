@@ -182,6 +182,15 @@ public:
   static Value line(int x1, int y1, int x2, int y2);
   static Value lineF(double x1, double y1, double x2, double y2);
   static Value nullptrValue();
+  /// A builtin value from its payload, for decoders that must keep every detail (a null string
+  /// inside a QStringList, a float's exact double). The payload must be the kind the type uses:
+  /// bool, int64 (signed integers, char), uint64 (unsigned), double (double, float), char16_t
+  /// (QChar), Text (QString, QByteArray, QUrl, QLocale), List (lists), Pairs (maps), Date, Time,
+  /// DateTime, Uuid, BitArray, Geometry; std::monostate for std::nullptr_t.
+  template <typename Payload>
+  static Value fromPayload(TypeId id, Payload payload) {
+    return builtin(id, std::move(payload));
+  }
 
   // User types, by Qt type name --------------------------------------------------------------
   /// QList<T>, std::pair<A,B> (two items) and gadgets/PODs (one item per property).

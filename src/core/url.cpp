@@ -24,11 +24,19 @@ Error invalid(std::string_view text, std::string_view why) {
   return makeError(ErrorCode::InvalidArgument, std::move(reason));
 }
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isAlnum(char c) { return isDigit(c) || (lower(c) >= 'a' && lower(c) <= 'z'); }
-bool isHex(char c) { return isDigit(c) || (lower(c) >= 'a' && lower(c) <= 'f'); }
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool isAlnum(char c) {
+  return isDigit(c) || (lower(c) >= 'a' && lower(c) <= 'z');
+}
+bool isHex(char c) {
+  return isDigit(c) || (lower(c) >= 'a' && lower(c) <= 'f');
+}
 
 bool equalsNoCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
@@ -56,9 +64,7 @@ std::optional<std::uint16_t> parsePort(std::string_view digits) {
 
 /// Splits "HOST:PORT" / "[V6]:PORT" / "HOST" into `url.host` and `url.port`. Returns the reason
 /// on failure.
-std::optional<std::string> parseAuthority(std::string_view authority,
-                                          bool portRequired,
-                                          Url& url) {
+std::optional<std::string> parseAuthority(std::string_view authority, bool portRequired, Url& url) {
   if (authority.find('@') != std::string_view::npos)
     return std::string("user names are not supported in the host part");
   std::string_view host;
@@ -76,13 +82,10 @@ std::optional<std::string> parseAuthority(std::string_view authority,
                                        [](char c) { return isHex(c) || c == ':' || c == '.'; });
     const bool zoneOk =
         zone == std::string_view::npos ||
-        (zone + 1 < host.size() && std::all_of(host.begin() + static_cast<std::ptrdiff_t>(zone) + 1,
-                                               host.end(), [](char c) {
-                                                 return isAlnum(c) || c == '-' || c == '_' ||
-                                                        c == '.';
-                                               }));
-    if (!addressOk || !zoneOk)
-      return "\"" + std::string(host) + "\" is not an IPv6 address";
+        (zone + 1 < host.size() &&
+         std::all_of(host.begin() + static_cast<std::ptrdiff_t>(zone) + 1, host.end(),
+                     [](char c) { return isAlnum(c) || c == '-' || c == '_' || c == '.'; }));
+    if (!addressOk || !zoneOk) return "\"" + std::string(host) + "\" is not an IPv6 address";
     if (!rest.empty() && rest.front() != ':')
       return std::string("expected ':PORT' after the IPv6 address");
   } else {
@@ -120,7 +123,8 @@ Result<Url> parseTcp(std::string_view text, std::string_view afterScheme) {
   if (!tail.empty() && tail != "/") return invalid(text, "a tcp URL has no path or query");
   Url url;
   url.scheme = Url::Scheme::Tcp;
-  if (auto why = parseAuthority(authority, true, url)) return invalid(text, *why + " (write tcp://HOST:PORT)");
+  if (auto why = parseAuthority(authority, true, url))
+    return invalid(text, *why + " (write tcp://HOST:PORT)");
   return url;
 }
 
@@ -156,7 +160,8 @@ Result<Url> parseLocal(std::string_view text, std::string_view name, bool abstra
                              ":/absolute/path); with \"//\" the name would be a host part");
   }
   if (name.empty()) return invalid(text, "the socket name is missing");
-  if (name.find('\0') != std::string_view::npos) return invalid(text, "the name contains a NUL byte");
+  if (name.find('\0') != std::string_view::npos)
+    return invalid(text, "the name contains a NUL byte");
   Url url;
   if (abstract) {
     url.scheme = Url::Scheme::LocalAbstract;
@@ -182,9 +187,12 @@ std::string hostPart(const std::string& host) {
 
 std::string Url::toString() const {
   switch (scheme) {
-    case Scheme::Tcp: return "tcp://" + hostPart(host) + ":" + std::to_string(port);
-    case Scheme::Local: return "local:" + path;
-    case Scheme::LocalAbstract: return "localabstract:" + path;
+    case Scheme::Tcp:
+      return "tcp://" + hostPart(host) + ":" + std::to_string(port);
+    case Scheme::Local:
+      return "local:" + path;
+    case Scheme::LocalAbstract:
+      return "localabstract:" + path;
     case Scheme::Ws:
     case Scheme::Wss: {
       const bool secure = scheme == Scheme::Wss;

@@ -98,6 +98,8 @@ public:
   std::size_t offset() const { return m_base + m_pos; }
   /// Records the first error (later ones are ignored) and stops further reads.
   void fail(ErrorCode code, std::string reason);
+  /// Records an error found elsewhere (a nested blob's reader) with its own offset.
+  void fail(Error error);
   const Error& error() const { return m_error; }
   Error takeError() { return std::move(m_error); }
 

@@ -57,6 +57,10 @@ public:
   /// The layout for a type name, or nullptr if unknown. Template names are parsed and cached;
   /// spaces after commas are tolerated ("QMap<QString, int>").
   const TypeInfo* find(std::string_view name) const;
+  /// Like find, for names read from the wire: template layouts are cached only while the cache
+  /// is small, so a peer sending endless distinct names cannot grow it; past that they are built
+  /// in `scratch`. The result points into the registry or at `scratch` (valid while it lives).
+  const TypeInfo* lookup(std::string_view name, TypeInfo& scratch) const;
 
   void registerGadget(const GadgetDef& gadget);
   /// An enum by its qualified name ("Lab::Mode"); its unqualified name is registered too unless

@@ -1,0 +1,578 @@
+#!/usr/bin/env python3
+"""Runs the same workloads against doppel, Qt 6 and a raw-socket floor in one run and prints
+each figure with its ratio (docs/benchmarks.md).
+
+Every peer is a separate process on real loopback sockets (tcp://127.0.0.1:PORT, local:NAME).
+The implementations are interleaved in several rounds (the order rotates each round) and the
+table shows the median of the rounds, because this machine is noisy: compare ratios taken in the
+same run, not figures from different days.
+
+  bench/run [BUILD_BIN_DIR] [--rounds 3] [--json] [--cross] ...
+
+Ratios are doppel / baseline in the unit of the measure (lower is better for us, ms and KB;
+higher for /s), printed as "N%" below 2x and as "N.NNx" from 2x up (Cap'n Proto's Gain style).
+
+Python 3 standard library only.
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import select
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Implementations: which host and client programs, and their environment.
+# "floor" is bench_floor; the cross pairs are only run with --cross.
+IMPLS = {
+    "floor": {"host": ["bench_floor", "serve"], "client": ["bench_floor", "client"], "env": {}},
+    "qt": {"host": ["bench_qt_host"], "client": ["bench_qt_client"], "env": {}, "qt": True},
+    "qt_noglib": {"host": ["bench_qt_host"], "client": ["bench_qt_client"],
+                  "env": {"QT_NO_GLIB": "1"}, "qt": True},
+    "doppel": {"host": ["bench_doppel_host"], "client": ["bench_doppel_client"], "env": {}},
+    # Cross pairs: who talks to whom (Qt with its default dispatcher).
+    "doppel_to_qt": {"host": ["bench_qt_host"], "client": ["bench_doppel_client"], "env": {},
+                     "qt": True, "cross": True},
+    "qt_to_doppel": {"host": ["bench_doppel_host"], "client": ["bench_qt_client"], "env": {},
+                     "qt": True, "cross": True},
+}
+
+# metric key -> (label, unit, better)
+METRICS = {
+    "rtt_tcp_p50": ("slot round trip p50, tcp", "us", "lower"),
+    "rtt_tcp_p99": ("slot round trip p99, tcp", "us", "lower"),
+    "rtt_local_p50": ("slot round trip p50, local", "us", "lower"),
+    "rtt_local_p99": ("slot round trip p99, local", "us", "lower"),
+    "pipe_tcp": ("pipelined calls/s (64 outstanding), tcp", "/s", "higher"),
+    "push_tcp": ("property pushes/s to one replica, tcp", "/s", "higher"),
+    "acquire_local_p50": ("acquire to Valid, new connection, local, p50", "ms", "lower"),
+    "idle_kb": ("host memory per idle replica connection", "KB", "lower"),
+}
+# Extra figures kept in the JSON and footnotes, not table rows.
+EXTRA = ["pipe_tcp_permsg", "push_notifications", "acquire_local_p99", "idle_pss_kb"]
+
+
+def ratio_text(r):
+    if r is None:
+        return "-"
+    return f"{r * 100:.0f}%" if r < 2 else f"{r:.2f}x"
+
+
+def fmt_value(v, unit):
+    if v is None:
+        return "-"
+    if unit == "/s":
+        return f"{v:,.0f}"
+    if unit == "us":
+        return f"{v:.1f} us"
+    if unit == "ms":
+        return f"{v:.3f} ms"
+    if unit == "KB":
+        return f"{v:.1f} KB"
+    return f"{v:g}"
+
+
+# Targets (DESIGN.md section 4). Each check: (description, function(values) -> bool or None).
+def _ratio(a, b):
+    return None if a is None or b in (None, 0) else a / b
+
+
+TARGETS = {
+    "rtt_tcp_p50": [
+        ("<= 1.3x floor", lambda v: _le(_ratio(v["doppel"], v["floor"]), 1.3)),
+        ("<= 0.5x Qt", lambda v: _le(_ratio(v["doppel"], _best_qt(v, "lower")), 0.5)),
+    ],
+    "rtt_local_p50": [("<= 1.3x floor", lambda v: _le(_ratio(v["doppel"], v["floor"]), 1.3))],
+    "pipe_tcp": [(">= 3x Qt", lambda v: _ge(_ratio(v["doppel"], _best_qt(v, "higher")), 3))],
+    "push_tcp": [(">= 10x Qt", lambda v: _ge(_ratio(v["doppel"], _best_qt(v, "higher")), 10))],
+    "acquire_local_p50": [("<= 0.15 ms", lambda v: _le(v["doppel"], 0.15))],
+    "idle_kb": [("<= 20 KB", lambda v: _le(v["doppel"], 20))],
+}
+
+
+def _le(x, limit):
+    return None if x is None else x <= limit
+
+
+def _ge(x, limit):
+    return None if x is None else x >= limit
+
+
+def _best_qt(v, better):
+    """The harder Qt figure to beat: the faster of its two event dispatchers."""
+    qs = [q for q in (v.get("qt"), v.get("qt_noglib")) if q is not None]
+    if not qs:
+        return None
+    return min(qs) if better == "lower" else max(qs)
+
+
+class Failure(Exception):
+    pass
+
+
+class Runner:
+    def __init__(self, args):
+        self.args = args
+        self.bin_dir = args.bin_dir
+        self.tmp = tempfile.mkdtemp(prefix="doppel-bench-")
+        self.counter = 0
+        self.errors = []
+        self.failed = set()  # (impl, metric) that failed in some round
+        self.log = sys.stderr
+
+    def note(self, msg):
+        if not self.args.quiet:
+            print(msg, file=self.log, flush=True)
+
+    def exe(self, name):
+        return os.path.join(self.bin_dir, name)
+
+    def have(self, impl):
+        spec = IMPLS[impl]
+        return all(os.access(self.exe(p[0]), os.X_OK) for p in (spec["host"], spec["client"]))
+
+    def env_for(self, impl):
+        env = dict(os.environ)
+        env.pop("QT_NO_GLIB", None)
+        env.update(IMPLS[impl]["env"])
+        env.setdefault("DOPPEL_LOG", "warning")
+        return env
+
+    def new_url(self, transport):
+        self.counter += 1
+        if transport == "tcp":
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+            return f"tcp://127.0.0.1:{port}"
+        # Absolute path: the same socket file for every peer whatever its TMPDIR rule.
+        return f"local:{self.tmp}/s{self.counter}"
+
+    def start_host(self, impl, url):
+        spec = IMPLS[impl]
+        cmd = [self.exe(spec["host"][0])] + spec["host"][1:] + ["--url", url]
+        err = tempfile.TemporaryFile(mode="w+")
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=self.env_for(impl),
+                                text=True)
+        deadline = time.monotonic() + 15
+        line = ""
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([proc.stdout], [], [], 0.2)
+            if ready:
+                line = proc.stdout.readline()
+                if line.startswith("LISTENING"):
+                    return proc, err
+                if not line:
+                    break
+            if proc.poll() is not None:
+                break
+        self.stop_host(proc)
+        err.seek(0)
+        raise Failure(f"{impl} host did not start on {url}: {line.strip()} {err.read()[-500:]}")
+
+    def stop_host(self, proc):
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+
+    def client(self, impl, url, mode, n, extra=(), host=None):
+        spec = IMPLS[impl]
+        cmd = ([self.exe(spec["client"][0])] + spec["client"][1:] +
+               ["--url", url, "--mode", mode, "--n", str(n)] + list(extra))
+        if host is not None:
+            cmd += ["--host-pid", str(host.pid)]
+        try:
+            res = subprocess.run(cmd, capture_output=True, text=True, env=self.env_for(impl),
+                                 timeout=self.args.timeout)
+        except subprocess.TimeoutExpired:
+            raise Failure(f"{impl} {mode} timed out after {self.args.timeout} s")
+        for line in res.stdout.splitlines():
+            if line.startswith("RESULT "):
+                return json.loads(line[len("RESULT "):])
+        raise Failure(f"{impl} {mode} failed (exit {res.returncode}): {res.stderr.strip()[-500:]}")
+
+    def attempt(self, impl, what, fn, keys=()):
+        t0 = time.monotonic()
+        try:
+            r = fn()
+            self.note(f"  {impl} {what}: {time.monotonic() - t0:.1f} s")
+            return r
+        except Failure as e:
+            self.failed.update((impl, k) for k in keys)
+            self.errors.append(f"{impl} {what}: {e}")
+            self.note(f"  ERROR {impl} {what}: {e}")
+            return None
+
+    def run_impl(self, impl):
+        """One round of every workload for one implementation; returns {metric: value}."""
+        a = self.args
+        out = {}
+        is_floor = impl == "floor"
+
+        def with_host(transport, body):
+            url = self.new_url(transport)
+            proc, err = self.start_host(impl, url)
+            try:
+                body(url, proc)
+            finally:
+                self.stop_host(proc)
+                err.close()
+                if url.startswith("local:"):
+                    try:
+                        os.unlink(url[len("local:"):])
+                    except OSError:
+                        pass
+
+        def cpu(r, name):
+            for side in ("client", "host"):
+                if f"{side}_cpu_us" in r:
+                    out[f"cpu_{name}_{side}"] = r[f"{side}_cpu_us"]
+
+        want = set(a.workloads)
+
+        def tcp(url, proc):
+            if "rtt" in want:
+                r = self.attempt(impl, "rtt tcp", lambda: self.client(
+                    impl, url, "rtt", a.rtt, host=proc), ("rtt_tcp_p50", "rtt_tcp_p99"))
+                if r:
+                    out["rtt_tcp_p50"], out["rtt_tcp_p99"] = r["p50_us"], r["p99_us"]
+                    cpu(r, "rtt_tcp")
+            if "pipe" in want:
+                extra = ["--batched", "1"] if is_floor else []
+                r = self.attempt(impl, "pipe", lambda: self.client(
+                    impl, url, "pipe", a.pipe, ["--depth", str(a.depth)] + extra, host=proc),
+                    ("pipe_tcp",))
+                if r:
+                    out["pipe_tcp"] = r["calls_per_s"]
+                    cpu(r, "pipe_tcp")
+            if "pipe" in want and is_floor:
+                # A side figure (slow: four syscalls per call): a quarter of the calls.
+                r = self.attempt(impl, "pipe (one write per message)", lambda: self.client(
+                    impl, url, "pipe", max(1, a.pipe // 4), ["--depth", str(a.depth)]))
+                if r:
+                    out["pipe_tcp_permsg"] = r["calls_per_s"]
+            if "push" in want:
+                # Last on this host: Qt keeps every queued change in memory.
+                r = self.attempt(impl, "push", lambda: self.client(
+                    impl, url, "push", a.push, host=proc), ("push_tcp",))
+                if r and int(r["final"]) != a.push:
+                    self.failed.add((impl, "push_tcp"))
+                    self.errors.append(f"{impl} push: final value {r['final']} != {a.push}")
+                elif r:
+                    out["push_tcp"] = r["pushes_per_s"]
+                    out["push_notifications"] = r["notifications"]
+                    cpu(r, "push_tcp")
+
+        def local(url, proc):
+            if "rtt" in want:
+                r = self.attempt(impl, "rtt local", lambda: self.client(
+                    impl, url, "rtt", a.rtt, host=proc), ("rtt_local_p50", "rtt_local_p99"))
+                if r:
+                    out["rtt_local_p50"], out["rtt_local_p99"] = r["p50_us"], r["p99_us"]
+                    cpu(r, "rtt_local")
+            if "acquire" in want:
+                r = self.attempt(impl, "acquire", lambda: self.client(
+                    impl, url, "acquire", a.acquire), ("acquire_local_p50",))
+                if r:
+                    out["acquire_local_p50"] = r["p50_ms"]
+                    out["acquire_local_p99"] = r["p99_ms"]
+
+        def idle(url, proc):
+            r = self.attempt(impl, "idle", lambda: self.client(
+                impl, url, "idle", a.idle, host=proc), ("idle_kb",))
+            if r:
+                out["idle_kb"] = r["kb_per_conn"]
+                out["idle_pss_kb"] = r["pss_kb_per_conn"]
+
+        bodies = []
+        if want & {"rtt", "pipe", "push"}:
+            bodies.append(("tcp", tcp))
+        if want & {"rtt", "acquire"}:
+            bodies.append(("local", local))
+        if "idle" in want and not is_floor and not IMPLS[impl].get("cross"):
+            bodies.append(("local", idle))  # a fresh host: its RSS is the measure
+        for transport, body in bodies:
+            try:
+                with_host(transport, body)
+            except Failure as e:
+                self.errors.append(str(e))
+                self.note(f"  ERROR {e}")
+        return out
+
+
+def machine_info():
+    model = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {
+        "cpu": model,
+        "nproc": os.cpu_count(),
+        "kernel": platform.release(),
+        "loadavg": os.getloadavg(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+    }
+
+
+def build_rows(median, failed):
+    """A figure that failed in any round counts as failed (FAIL), not as the median of the rest."""
+    rows = []
+    for key, (label, unit, better) in METRICS.items():
+        impls = ("floor", "qt", "qt_noglib", "doppel")
+        v = {impl: None if (impl, key) in failed else median.get(impl, {}).get(key)
+             for impl in impls}
+        checks = []
+        for desc, fn in TARGETS.get(key, []):
+            checks.append((desc, fn(v)))
+        if not checks:
+            result = "-"
+        elif any(ok is None for _, ok in checks):
+            result = "n/a"
+        elif all(ok for _, ok in checks):
+            result = "PASS"
+        else:
+            result = "MISS (" + ", ".join(d for d, ok in checks if not ok) + ")"
+        rows.append({
+            "key": key,
+            "measure": label,
+            "unit": unit,
+            "better": better,
+            **v,
+            "doppel_vs_floor": _ratio(v["doppel"], v["floor"]),
+            "doppel_vs_qt": _ratio(v["doppel"], v["qt"]),
+            "doppel_vs_qt_noglib": _ratio(v["doppel"], v["qt_noglib"]),
+            "target": "; ".join(d for d, _ in checks) or "-",
+            "result": "MISS (failed)" if ("doppel", key) in failed else result,
+            "failed": [impl for impl in impls if (impl, key) in failed],
+        })
+    return rows
+
+
+def print_table(rows, median, info, config, errors, out=sys.stdout):
+    head = ["measure", "floor", "Qt", "Qt NO_GLIB", "doppel", "doppel vs floor", "doppel vs Qt",
+            "vs Qt NO_GLIB", "target", "result"]
+    body = []
+    for r in rows:
+        u = r["unit"]
+        if all(r[i] is None for i in ("floor", "qt", "qt_noglib", "doppel")) and not r["failed"]:
+            continue  # a workload not run
+
+        def cell(impl):
+            return "FAIL" if impl in r["failed"] else fmt_value(r[impl], u)
+
+        body.append([r["measure"], cell("floor"), cell("qt"), cell("qt_noglib"), cell("doppel"),
+                     ratio_text(r["doppel_vs_floor"]), ratio_text(r["doppel_vs_qt"]),
+                     ratio_text(r["doppel_vs_qt_noglib"]), r["target"], r["result"]])
+    widths = [max(len(str(x[i])) for x in [head] + body) for i in range(len(head))]
+
+    def line(cells):
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"
+
+    print(f"doppel bench: {info['cpu']}, {info['nproc']} cpus, kernel {info['kernel']}, "
+          f"{info['date']}, load average {info['loadavg'][0]:.2f} before, "
+          f"{info['loadavg_after'][0]:.2f} after", file=out)
+    print(f"median of {config['rounds']} interleaved rounds; counts: rtt {config['rtt']}, "
+          f"pipe {config['pipe']}, push {config['push']}, acquire {config['acquire']}, "
+          f"idle {config['idle']}", file=out)
+    print(file=out)
+    print(line(head), file=out)
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|", file=out)
+    for b in body:
+        print(line(b), file=out)
+    print(file=out)
+    f = median.get("floor", {})
+    if "pipe_tcp_permsg" in f:
+        print(f"floor for pipelined calls: both sides answer what one read brought with one "
+              f"write; with one write per message it is {f['pipe_tcp_permsg']:,.0f}/s.", file=out)
+    notes = []
+    for impl in ("qt", "qt_noglib", "doppel"):
+        n = median.get(impl, {}).get("push_notifications")
+        if n is not None:
+            notes.append(f"{impl} {n:,.0f}")
+    if notes:
+        print("change notifications seen by the replica per burst: " + ", ".join(notes), file=out)
+    print("ratios: doppel / baseline in the unit of the measure (lower is better for us, ms, KB;"
+          " higher for /s); Qt targets are judged against the faster of Qt's two dispatchers.",
+          file=out)
+    ch = ["work", "floor", "Qt", "Qt NO_GLIB", "doppel", "doppel vs Qt", "vs Qt NO_GLIB"]
+    cb = []
+    for name, label in (("rtt_tcp", "round trip, tcp"), ("rtt_local", "round trip, local"),
+                        ("pipe_tcp", "pipelined call, tcp"), ("push_tcp", "property push, tcp")):
+        tot = {}
+        cells = []
+        for impl in ("floor", "qt", "qt_noglib", "doppel"):
+            m = median.get(impl, {})
+            c, h = m.get(f"cpu_{name}_client"), m.get(f"cpu_{name}_host")
+            tot[impl] = None if c is None or h is None else c + h
+            cells.append("-" if tot[impl] is None else f"{c:.2f} + {h:.2f} = {c + h:.2f}")
+        if all(t is None for t in tot.values()):
+            continue
+        cb.append([label] + cells + [ratio_text(_ratio(tot["doppel"], tot["qt"])),
+                                     ratio_text(_ratio(tot["doppel"], tot["qt_noglib"]))])
+    if cb:
+        print(file=out)
+        print("CPU per operation, client + host (us; from getrusage and /proc/PID/stat, so robust "
+              "when the machine is busy):", file=out)
+        cw = [max(len(str(x[i])) for x in [ch] + cb) for i in range(len(ch))]
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(ch, cw)) + " |", file=out)
+        print("|" + "|".join("-" * (w + 2) for w in cw) + "|", file=out)
+        for b in cb:
+            print("| " + " | ".join(str(c).ljust(w) for c, w in zip(b, cw)) + " |", file=out)
+
+    cross = {k: median[k] for k in ("doppel_to_qt", "qt_to_doppel") if k in median}
+    if cross:
+        print(file=out)
+        print("cross pairs (Qt with its default dispatcher):", file=out)
+        ch = ["measure", "Qt -> Qt", "doppel client -> Qt host", "Qt client -> doppel host",
+              "doppel -> doppel"]
+        cb = []
+        for key, (label, unit, _) in METRICS.items():
+            if key == "idle_kb":
+                continue
+            cb.append([label] + [fmt_value(median.get(i, {}).get(key), unit)
+                                 for i in ("qt", "doppel_to_qt", "qt_to_doppel", "doppel")])
+        cw = [max(len(str(x[i])) for x in [ch] + cb) for i in range(len(ch))]
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(ch, cw)) + " |", file=out)
+        print("|" + "|".join("-" * (w + 2) for w in cw) + "|", file=out)
+        for b in cb:
+            print("| " + " | ".join(str(c).ljust(w) for c, w in zip(b, cw)) + " |", file=out)
+    if errors:
+        print(file=out)
+        print(f"{len(errors)} error(s):", file=out)
+        for e in errors:
+            print("  " + e, file=out)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("bin_dir_pos", nargs="?", help="directory of the bench programs")
+    p.add_argument("--bin-dir", default=None, help="same as the positional (default build/bin)")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--rtt", type=int, default=20000, help="round trips per run")
+    p.add_argument("--pipe", type=int, default=200000, help="pipelined calls per run")
+    p.add_argument("--depth", type=int, default=64, help="calls outstanding when pipelined")
+    p.add_argument("--push", type=int, default=1000000, help="property changes per burst")
+    p.add_argument("--acquire", type=int, default=200, help="acquires per run")
+    p.add_argument("--idle", type=int, default=1000, help="idle connections")
+    p.add_argument("--workloads", default="rtt,pipe,push,acquire,idle",
+                   help="comma-separated subset of rtt,pipe,push,acquire,idle")
+    p.add_argument("--only", default=None,
+                   help="comma-separated implementations (floor,qt,qt_noglib,doppel,"
+                        "doppel_to_qt,qt_to_doppel)")
+    p.add_argument("--cross", action="store_true",
+                   help="also doppel client -> Qt host and Qt client -> doppel host")
+    p.add_argument("--no-qt", action="store_true", help="skip the Qt peers")
+    p.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    p.add_argument("--timeout", type=float, default=180, help="seconds per client run")
+    p.add_argument("--smoke", action="store_true",
+                   help="tiny counts, one round; fail unless every program printed numbers")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    args = p.parse_args()
+    args.workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
+    for w in args.workloads:
+        if w not in ("rtt", "pipe", "push", "acquire", "idle"):
+            p.error(f"unknown workload {w}")
+    args.bin_dir = os.path.abspath(args.bin_dir or args.bin_dir_pos or
+                                   os.path.join(ROOT, "build", "bin"))
+    if args.smoke:
+        args.rounds, args.rtt, args.pipe, args.push = 1, 200, 2000, 10000
+        args.acquire, args.idle, args.timeout = 5, 20, 60
+
+    # 1,000 idle connections need 1,000 descriptors in the host and in the client.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = args.idle + 256
+    if soft != resource.RLIM_INFINITY and soft < want:
+        new = want if hard == resource.RLIM_INFINITY else min(hard, max(want, soft))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
+
+    runner = Runner(args)
+    impls = ["floor", "qt", "qt_noglib", "doppel"]
+    if args.cross:
+        impls += ["doppel_to_qt", "qt_to_doppel"]
+    if args.only:
+        impls = [i.strip() for i in args.only.split(",") if i.strip()]
+        for i in impls:
+            if i not in IMPLS:
+                p.error(f"unknown implementation {i}")
+    if args.no_qt:
+        impls = [i for i in impls if not IMPLS[i].get("qt")]
+    missing = [i for i in impls if not runner.have(i)]
+    for i in missing:
+        runner.errors.append(f"{i}: programs not found in {args.bin_dir}")
+        runner.note(f"skipping {i}: programs not found in {args.bin_dir}")
+    impls = [i for i in impls if i not in missing]
+
+    info = machine_info()
+    if info["loadavg"][0] > 1.0:
+        runner.note(f"warning: load average {info['loadavg'][0]:.2f} before the run; other work "
+                    "on this machine skews every figure (ratios less so)")
+    config = {k: getattr(args, k) for k in ("rounds", "rtt", "pipe", "depth", "push", "acquire",
+                                            "idle", "workloads")}
+    rounds = []
+    t_start = time.monotonic()
+    for rnd in range(args.rounds):
+        order = impls[rnd % len(impls):] + impls[:rnd % len(impls)] if impls else []
+        result = {}
+        for impl in order:
+            runner.note(f"round {rnd + 1}/{args.rounds}: {impl}")
+            result[impl] = runner.run_impl(impl)
+        rounds.append(result)
+    elapsed = time.monotonic() - t_start
+    info["loadavg_after"] = os.getloadavg()
+
+    median = {}
+    for impl in impls:
+        keys = set().union(*(r.get(impl, {}).keys() for r in rounds))
+        median[impl] = {k: statistics.median(r[impl][k] for r in rounds if k in r.get(impl, {}))
+                        for k in keys}
+    rows = build_rows(median, runner.failed)
+
+    # What every program that ran must have printed (the smoke test's check).
+    expected = {"floor": ["rtt_tcp_p50", "rtt_local_p50", "pipe_tcp", "pipe_tcp_permsg",
+                          "push_tcp", "acquire_local_p50"]}
+    full = ["rtt_tcp_p50", "rtt_local_p50", "pipe_tcp", "push_tcp", "acquire_local_p50"]
+    for i in impls:
+        expected.setdefault(i, full + ([] if IMPLS[i].get("cross") else ["idle_kb"]))
+    workload_of = {"rtt": "rtt", "pipe": "pipe", "push": "push", "acquire": "acquire",
+                   "idle": "idle"}
+    missing_numbers = [f"{i}: no {k}" for i in impls for k in expected[i]
+                       if workload_of[k.split("_")[0]] in args.workloads and
+                       not isinstance(median.get(i, {}).get(k), (int, float))]
+
+    if args.json:
+        json.dump({"machine": info, "config": config, "elapsed_s": elapsed, "median": median,
+                   "rounds": rounds, "rows": rows, "errors": runner.errors}, sys.stdout, indent=2)
+        print()
+    else:
+        print_table(rows, median, info, config, runner.errors)
+        print(f"\n{elapsed:.0f} s")
+
+    os.rmdir(runner.tmp) if not os.listdir(runner.tmp) else None
+    if args.smoke and (missing_numbers or runner.errors):
+        for m in missing_numbers:
+            print("smoke: " + m, file=sys.stderr)
+        return 1
+    return 1 if runner.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

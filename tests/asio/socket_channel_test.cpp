@@ -1,0 +1,579 @@
+// Sockets through AsioEventLoop: echo over tcp, local and localabstract, batching, limits,
+// closing, and destroying channels and listeners at awkward moments (run under ASan too).
+// Loopback only.
+#include "asio/socket_channel.h"
+
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "asio/asio_event_loop.h"
+#include "core/url.h"
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace doppel {
+namespace {
+
+using namespace std::chrono_literals;
+
+/// A socket name no other test process uses at the same time.
+std::string uniqueName() {
+  static int counter = 0;
+  return "doppel-asio-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+}
+
+SharedBytes bytes(std::string s) {
+  return std::make_shared<const std::string>(std::move(s));
+}
+
+std::string pattern(std::size_t size) {
+  std::string s(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) s[i] = static_cast<char>((i * 131 + i / 7) & 0xff);
+  return s;
+}
+
+/// One end of a connection, recording what arrives.
+struct End {
+  End() = default;
+  explicit End(ChannelPtr c) : channel(std::move(c)) {}
+
+  ChannelPtr channel;
+  std::string received;
+  int reads = 0;
+  std::optional<Error> closed;
+  int closedCalls = 0;
+
+  void start() {
+    channel->start({[this](std::string_view data) {
+                      received.append(data);
+                      ++reads;
+                    },
+                    [this](const Error& reason) {
+                      closed = reason;
+                      ++closedCalls;
+                    }});
+  }
+};
+
+class SocketTest : public ::testing::Test {
+protected:
+  bool runFor(const std::function<bool()>& done, std::chrono::milliseconds limit = 2s) {
+    return loop.runUntil(done, Clock::now() + limit);
+  }
+
+  /// Listens on `url`, connects to what it reports, and returns (client, server), not started.
+  std::pair<ChannelPtr, ChannelPtr> connectPair(const std::string& url) {
+    ChannelPtr server;
+    auto listened = loop.listen(url, [&](ChannelPtr c) { server = std::move(c); });
+    EXPECT_TRUE(listened.ok()) << (listened.ok() ? "" : listened.error().toString());
+    if (!listened.ok()) return {};
+    listener = std::move(*listened);
+    ChannelPtr client;
+    loop.connect(listener->url(), [&](Result<ChannelPtr> r) {
+      EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().toString());
+      if (r.ok()) client = std::move(*r);
+    });
+    EXPECT_TRUE(runFor([&] { return client && server; }));
+    return {std::move(client), std::move(server)};
+  }
+
+  Limits limits;
+  AsioEventLoop loop{limits};
+  std::unique_ptr<Listener> listener;
+};
+
+// ---- every transport ----------------------------------------------------------------------
+
+class TransportTest : public SocketTest, public ::testing::WithParamInterface<std::string> {
+protected:
+  std::string url() const {
+    if (GetParam() == "tcp") return "tcp://127.0.0.1:0";
+    return GetParam() + ":" + uniqueName();
+  }
+};
+
+TEST_P(TransportTest, BytesTravelBothWaysInOrder) {
+  auto [clientChannel, serverChannel] = connectPair(url());
+  End client{std::move(clientChannel)};
+  End server{std::move(serverChannel)};
+  ASSERT_TRUE(client.channel && server.channel);
+  client.start();
+  server.start();
+  client.channel->send(bytes("hello "));
+  client.channel->send(bytes("server"));
+  server.channel->send(bytes("hi client"));
+  EXPECT_TRUE(runFor([&] { return server.received.size() == 12 && client.received.size() == 9; }));
+  EXPECT_EQ(server.received, "hello server");
+  EXPECT_EQ(client.received, "hi client");
+  EXPECT_FALSE(client.closed);
+  EXPECT_FALSE(server.closed);
+}
+
+TEST_P(TransportTest, LargePayloadArrivesIntactAcrossSeveralReads) {
+  auto [clientChannel, serverChannel] = connectPair(url());
+  End client{std::move(clientChannel)};
+  End server{std::move(serverChannel)};
+  ASSERT_TRUE(client.channel && server.channel);
+  client.start();
+  server.start();
+  const std::string payload = pattern(1 << 20);
+  server.received.reserve(payload.size() + 4);
+  client.channel->send(bytes(payload));
+  client.channel->send(bytes("tail"));
+  EXPECT_TRUE(runFor([&] {
+    return server.received.size() == payload.size() + 4 && client.channel->queuedBytes() == 0;
+  }));
+  EXPECT_TRUE(server.received == payload + "tail") << "payload corrupted";
+  EXPECT_GE(server.reads, 16) << "at most 64 KiB per read";
+}
+
+TEST_P(TransportTest, ManySmallSendsGoOutInFewWrites) {
+  auto [clientChannel, serverChannel] = connectPair(url());
+  End client{std::move(clientChannel)};
+  End server{std::move(serverChannel)};
+  ASSERT_TRUE(client.channel && server.channel);
+  client.start();
+  server.start();
+  std::string expected;
+  for (int i = 0; i < 2000; ++i) {
+    std::string frame = "frame " + std::to_string(i) + ";";
+    expected += frame;
+    client.channel->send(bytes(std::move(frame)));
+  }
+  EXPECT_GT(client.channel->queuedBytes(), 0u);
+  EXPECT_TRUE(runFor([&] {
+    return server.received.size() == expected.size() && client.channel->queuedBytes() == 0;
+  }));
+  EXPECT_EQ(server.received, expected);
+  // The first frame goes out at once, the other 1999 together after it: a handful of reads.
+  EXPECT_LE(server.reads, 10);
+}
+
+TEST_P(TransportTest, MixedSizesKeepTheirOrderWhenBatched) {
+  auto [clientChannel, serverChannel] = connectPair(url());
+  End client{std::move(clientChannel)};
+  End server{std::move(serverChannel)};
+  ASSERT_TRUE(client.channel && server.channel);
+  client.start();
+  server.start();
+  std::string expected;
+  for (int i = 0; i < 300; ++i) {
+    std::string frame = pattern(static_cast<std::size_t>((i * 977) % 9000 + 1));
+    frame[0] = static_cast<char>(i);
+    expected += frame;
+    client.channel->send(bytes(std::move(frame)));
+  }
+  EXPECT_TRUE(runFor([&] { return server.received.size() == expected.size(); }));
+  EXPECT_TRUE(server.received == expected);
+}
+
+TEST_P(TransportTest, PeerCloseIsReportedAsDisconnected) {
+  auto [clientChannel, serverChannel] = connectPair(url());
+  End client{std::move(clientChannel)};
+  ASSERT_TRUE(client.channel && serverChannel);
+  client.start();
+  serverChannel->send(bytes("last words"));
+  EXPECT_TRUE(runFor([&] { return client.received == "last words"; }));
+  serverChannel.reset();
+  EXPECT_TRUE(runFor([&] { return client.closed.has_value(); }));
+  EXPECT_EQ(client.closed->code, ErrorCode::Disconnected);
+  EXPECT_EQ(client.closed->reason, "peer closed the connection");
+  EXPECT_FALSE(runFor([&] { return client.closedCalls > 1; }, 20ms));
+}
+
+TEST_P(TransportTest, CloseDeliversItsReasonOnceAndLater) {
+  auto [clientChannel, serverChannel] = connectPair(url());
+  End client{std::move(clientChannel)};
+  End server{std::move(serverChannel)};
+  ASSERT_TRUE(client.channel && server.channel);
+  client.start();
+  server.start();
+  client.channel->close(makeError(ErrorCode::ProtocolMismatch, "bad handshake"));
+  EXPECT_FALSE(client.closed) << "onClosed is never called inline";
+  client.channel->close(makeError(ErrorCode::Timeout, "second close is ignored"));
+  client.channel->send(bytes("after close: dropped"));
+  EXPECT_TRUE(runFor([&] { return client.closed && server.closed; }));
+  EXPECT_EQ(client.closed->code, ErrorCode::ProtocolMismatch);
+  EXPECT_EQ(client.closed->reason, "bad handshake");
+  EXPECT_EQ(server.closed->code, ErrorCode::Disconnected);
+  EXPECT_EQ(server.received, "");
+  EXPECT_FALSE(runFor([&] { return client.closedCalls > 1 || server.closedCalls > 1; }, 20ms));
+}
+
+TEST_P(TransportTest, CloseBeforeStartIsDeliveredAfterStart) {
+  auto [clientChannel, serverChannel] = connectPair(url());
+  End client{std::move(clientChannel)};
+  ASSERT_TRUE(client.channel);
+  client.channel->close(makeError(ErrorCode::Timeout, "gave up"));
+  client.start();
+  EXPECT_FALSE(client.closed);
+  EXPECT_TRUE(runFor([&] { return client.closed.has_value(); }));
+  EXPECT_EQ(client.closed->reason, "gave up");
+}
+
+TEST_P(TransportTest, BytesSentBeforeTheReaderStartsAreKept) {
+  auto [clientChannel, serverChannel] = connectPair(url());
+  End client{std::move(clientChannel)};
+  End server{std::move(serverChannel)};
+  ASSERT_TRUE(client.channel && server.channel);
+  client.start();
+  client.channel->send(bytes("early"));
+  EXPECT_TRUE(runFor([&] { return client.channel->queuedBytes() == 0; }));
+  EXPECT_FALSE(runFor([] { return false; }, 10ms));  // the bytes sit in the server's socket
+  server.start();
+  EXPECT_TRUE(runFor([&] { return server.received == "early"; }));
+}
+
+TEST_P(TransportTest, WriteQueueOverTheLimitClosesTheChannel) {
+  limits.maxQueuedBytes = 1 << 20;
+  AsioEventLoop limited(limits);
+  ChannelPtr server;
+  auto listened = limited.listen(url(), [&](ChannelPtr c) { server = std::move(c); });
+  ASSERT_TRUE(listened.ok()) << listened.error().toString();
+  End client;
+  limited.connect((*listened)->url(),
+                  [&](Result<ChannelPtr> r) { client.channel = std::move(*r); });
+  ASSERT_TRUE(limited.runUntil([&] { return client.channel && server; }, Clock::now() + 2s));
+  client.start();
+  // The server never reads. 1 MiB goes into the socket; the next one is over the limit while
+  // the first is still being written.
+  client.channel->send(bytes(pattern(1 << 19)));
+  client.channel->send(bytes(pattern(1 << 19)));
+  EXPECT_EQ(client.channel->queuedBytes(), std::size_t{1} << 20);
+  EXPECT_FALSE(client.closed);
+  client.channel->send(bytes("x"));
+  ASSERT_TRUE(limited.runUntil([&] { return client.closed.has_value(); }, Clock::now() + 2s));
+  EXPECT_EQ(client.closed->code, ErrorCode::LimitExceeded);
+  EXPECT_EQ(client.closed->reason, "write queue over 1048576 bytes: peer too slow");
+  EXPECT_EQ(client.closedCalls, 1);
+}
+
+TEST_P(TransportTest, SlowReaderEventuallyClosesTheChannelAtTheLimit) {
+  limits.maxQueuedBytes = 4 << 20;
+  AsioEventLoop limited(limits);
+  ChannelPtr server;
+  auto listened = limited.listen(url(), [&](ChannelPtr c) { server = std::move(c); });
+  ASSERT_TRUE(listened.ok());
+  End client;
+  limited.connect((*listened)->url(),
+                  [&](Result<ChannelPtr> r) { client.channel = std::move(*r); });
+  ASSERT_TRUE(limited.runUntil([&] { return client.channel && server; }, Clock::now() + 2s));
+  client.start();
+  const SharedBytes chunk = bytes(pattern(256 << 10));
+  std::size_t sent = 0;
+  while (!client.closed && sent < (256u << 20)) {
+    client.channel->send(chunk);
+    sent += chunk->size();
+    (void)limited.runUntil([] { return false; }, Clock::now());  // let writes progress
+  }
+  ASSERT_TRUE(limited.runUntil([&] { return client.closed.has_value(); }, Clock::now() + 2s));
+  EXPECT_EQ(client.closed->code, ErrorCode::LimitExceeded);
+  EXPECT_GT(sent, std::size_t{4} << 20) << "the kernel buffers took some before the queue grew";
+}
+
+TEST_P(TransportTest, DestroyingAChannelInsideOnDataIsSafe) {
+  auto [clientChannel, serverChannel] = connectPair(url());
+  ASSERT_TRUE(clientChannel && serverChannel);
+  int calls = 0;
+  bool closedCalled = false;
+  clientChannel->start({[&](std::string_view) {
+                          ++calls;
+                          clientChannel.reset();
+                        },
+                        [&](const Error&) { closedCalled = true; }});
+  serverChannel->send(bytes(pattern(1 << 20)));
+  EXPECT_TRUE(runFor([&] { return calls > 0; }));
+  EXPECT_FALSE(runFor([&] { return calls > 1 || closedCalled; }, 20ms));
+  EXPECT_EQ(calls, 1);
+}
+
+TEST_P(TransportTest, DestroyingAChannelInsideOnClosedIsSafe) {
+  auto [clientChannel, serverChannel] = connectPair(url());
+  ASSERT_TRUE(clientChannel && serverChannel);
+  bool closed = false;
+  clientChannel->start({[](std::string_view) {},
+                        [&](const Error&) {
+                          clientChannel.reset();
+                          closed = true;
+                        }});
+  serverChannel.reset();
+  EXPECT_TRUE(runFor([&] { return closed; }));
+  EXPECT_FALSE(clientChannel);
+}
+
+TEST_P(TransportTest, DestroyingAChannelWithPendingReadsAndWritesIsSafe) {
+  auto [clientChannel, serverChannel] = connectPair(url());
+  End server{std::move(serverChannel)};
+  ASSERT_TRUE(clientChannel && server.channel);
+  server.start();
+  bool clientCalled = false;
+  clientChannel->start(
+      {[&](std::string_view) { clientCalled = true; }, [&](const Error&) { clientCalled = true; }});
+  const SharedBytes chunk = bytes(pattern(1 << 20));
+  for (int i = 0; i < 8; ++i) clientChannel->send(chunk);
+  server.channel->send(bytes("reply that nobody reads"));
+  clientChannel.reset();  // a write and a wait for data are pending
+  EXPECT_TRUE(runFor([&] { return server.closed.has_value(); }));
+  EXPECT_TRUE(server.closed->code == ErrorCode::Disconnected ||
+              server.closed->code == ErrorCode::ConnectionFailed)
+      << server.closed->toString();
+  EXPECT_FALSE(clientCalled);
+}
+
+TEST_P(TransportTest, DestroyingAListenerStopsAcceptingAtOnce) {
+  int accepted = 0;
+  auto listened = loop.listen(url(), [&](ChannelPtr) { ++accepted; });
+  ASSERT_TRUE(listened.ok());
+  const std::string bound = (*listened)->url();
+  listened->reset();  // with an accept pending
+  std::optional<Result<ChannelPtr>> result;
+  loop.connect(bound, [&](Result<ChannelPtr> r) { result.emplace(std::move(r)); });
+  EXPECT_TRUE(runFor([&] { return result.has_value(); }));
+  EXPECT_FALSE(result->ok());
+  EXPECT_EQ(result->error().code, ErrorCode::ConnectionFailed);
+  EXPECT_EQ(accepted, 0);
+}
+
+TEST_P(TransportTest, DestroyingAListenerInsideItsAcceptHandlerIsSafe) {
+  std::unique_ptr<Listener> own;
+  std::vector<ChannelPtr> accepted;
+  auto listened = loop.listen(url(), [&](ChannelPtr c) {
+    accepted.push_back(std::move(c));
+    own.reset();
+  });
+  ASSERT_TRUE(listened.ok());
+  own = std::move(*listened);
+  const std::string bound = own->url();
+  int connected = 0;
+  int failed = 0;
+  for (int i = 0; i < 3; ++i) {
+    loop.connect(bound, [&](Result<ChannelPtr> r) { ++(r.ok() ? connected : failed); });
+  }
+  EXPECT_TRUE(runFor([&] { return connected + failed == 3 && !own; }));
+  EXPECT_FALSE(runFor([] { return false; }, 20ms));
+  EXPECT_EQ(accepted.size(), 1u);
+}
+
+TEST_P(TransportTest, ConnectAndAcceptHandlersRunLaterOnTheLoop) {
+  bool accepted = false;
+  auto listened = loop.listen(url(), [&](ChannelPtr) { accepted = true; });
+  ASSERT_TRUE(listened.ok());
+  bool connected = false;
+  loop.connect((*listened)->url(), [&](Result<ChannelPtr> r) { connected = r.ok(); });
+  EXPECT_FALSE(connected);
+  EXPECT_FALSE(accepted);
+  EXPECT_TRUE(runFor([&] { return connected && accepted; }));
+}
+
+INSTANTIATE_TEST_SUITE_P(AllStreams,
+                         TransportTest,
+                         ::testing::Values("tcp", "local", "localabstract"),
+                         [](const ::testing::TestParamInfo<std::string>& param) {
+                           return param.param == "tcp"     ? std::string("Tcp")
+                                  : param.param == "local" ? std::string("Local")
+                                                           : std::string("LocalAbstract");
+                         });
+
+// ---- tcp ----------------------------------------------------------------------------------
+
+TEST_F(SocketTest, ListeningOnPortZeroReportsTheRealPort) {
+  auto listened = loop.listen("tcp://127.0.0.1:0", [](ChannelPtr) {});
+  ASSERT_TRUE(listened.ok());
+  const auto url = parseUrl((*listened)->url());
+  ASSERT_TRUE(url.ok()) << (*listened)->url();
+  EXPECT_EQ(url->host, "127.0.0.1");
+  EXPECT_NE(url->port, 0);
+}
+
+TEST_F(SocketTest, PeerNamesAreTcpUrlsOfTheOtherEnd) {
+  auto [client, server] = connectPair("tcp://127.0.0.1:0");
+  ASSERT_TRUE(client && server);
+  EXPECT_EQ(client->peerName(), listener->url());
+  const auto serverSide = parseUrl(server->peerName());
+  ASSERT_TRUE(serverSide.ok()) << server->peerName();
+  EXPECT_EQ(serverSide->host, "127.0.0.1");
+  EXPECT_NE(serverSide->port, parseUrl(listener->url())->port);
+}
+
+TEST_F(SocketTest, Ipv6LoopbackWorksWhenAvailable) {
+  auto listened = loop.listen("tcp://[::1]:0", [](ChannelPtr) {});
+  if (!listened.ok()) GTEST_SKIP() << "no IPv6 loopback: " << listened.error().toString();
+  EXPECT_EQ((*listened)->url().rfind("tcp://[::1]:", 0), 0u) << (*listened)->url();
+  bool connected = false;
+  loop.connect((*listened)->url(), [&](Result<ChannelPtr> r) { connected = r.ok(); });
+  EXPECT_TRUE(runFor([&] { return connected; }));
+}
+
+TEST_F(SocketTest, ConnectToAClosedPortFailsWithConnectionRefused) {
+  std::string url;
+  {
+    auto listened = loop.listen("tcp://127.0.0.1:0", [](ChannelPtr) {});
+    ASSERT_TRUE(listened.ok());
+    url = (*listened)->url();
+  }
+  std::optional<Result<ChannelPtr>> result;
+  loop.connect(url, [&](Result<ChannelPtr> r) { result.emplace(std::move(r)); });
+  EXPECT_FALSE(result.has_value());
+  EXPECT_TRUE(runFor([&] { return result.has_value(); }));
+  ASSERT_FALSE(result->ok());
+  EXPECT_EQ(result->error().code, ErrorCode::ConnectionFailed);
+  EXPECT_EQ(result->error().reason, "connect " + url + ": Connection refused");
+}
+
+TEST_F(SocketTest, ConnectResolvesHostNames) {
+  auto [client, server] = [&] {
+    ChannelPtr accepted;
+    auto listened =
+        loop.listen("tcp://127.0.0.1:0", [&](ChannelPtr c) { accepted = std::move(c); });
+    EXPECT_TRUE(listened.ok());
+    listener = std::move(*listened);
+    ChannelPtr connected;
+    const auto port = parseUrl(listener->url())->port;
+    // localhost may resolve to ::1 first, which refuses; the next address is tried.
+    loop.connect("tcp://localhost:" + std::to_string(port), [&](Result<ChannelPtr> r) {
+      EXPECT_TRUE(r.ok()) << r.error().toString();
+      if (r.ok()) connected = std::move(*r);
+    });
+    EXPECT_TRUE(runFor([&] { return connected && accepted; }));
+    return std::make_pair(std::move(connected), std::move(accepted));
+  }();
+  EXPECT_TRUE(client && server);
+}
+
+TEST_F(SocketTest, ConnectWithABadUrlFailsLaterWithInvalidArgument) {
+  std::optional<Result<ChannelPtr>> result;
+  loop.connect("local://name", [&](Result<ChannelPtr> r) { result.emplace(std::move(r)); });
+  EXPECT_FALSE(result.has_value()) << "never inline";
+  EXPECT_TRUE(runFor([&] { return result.has_value(); }));
+  ASSERT_FALSE(result->ok());
+  EXPECT_EQ(result->error().code, ErrorCode::InvalidArgument);
+  EXPECT_NE(result->error().reason.find("write local:name"), std::string::npos);
+}
+
+TEST_F(SocketTest, ListeningOnABadUrlFailsWithInvalidArgument) {
+  auto listened = loop.listen("tcp://127.0.0.1", [](ChannelPtr) {});
+  ASSERT_FALSE(listened.ok());
+  EXPECT_EQ(listened.error().code, ErrorCode::InvalidArgument);
+}
+
+TEST_F(SocketTest, ListeningTwiceOnOneTcpPortFails) {
+  auto first = loop.listen("tcp://127.0.0.1:0", [](ChannelPtr) {});
+  ASSERT_TRUE(first.ok());
+  auto second = loop.listen((*first)->url(), [](ChannelPtr) {});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, ErrorCode::ConnectionFailed);
+  EXPECT_EQ(second.error().reason, "listen " + (*first)->url() + ": Address already in use");
+}
+
+TEST_F(SocketTest, WebSocketUrlsAreNotServedBySocketLoop) {
+  auto listened = loop.listen("ws://127.0.0.1:0/", [](ChannelPtr) {});
+  ASSERT_FALSE(listened.ok());
+  EXPECT_EQ(listened.error().code, ErrorCode::NotSupported);
+  std::optional<Result<ChannelPtr>> result;
+  loop.connect("ws://127.0.0.1:1/", [&](Result<ChannelPtr> r) { result.emplace(std::move(r)); });
+  EXPECT_TRUE(runFor([&] { return result.has_value(); }));
+  EXPECT_EQ(result->error().code, ErrorCode::NotSupported);
+}
+
+// ---- local and localabstract ---------------------------------------------------------------
+
+bool fileExists(const std::string& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0;
+}
+
+TEST_F(SocketTest, LocalListenerCreatesTheSocketFileAndRemovesItWhenDestroyed) {
+  const std::string name = uniqueName();
+  const std::string path = parseUrl("local:" + name)->path;
+  auto listened = loop.listen("local:" + name, [](ChannelPtr) {});
+  ASSERT_TRUE(listened.ok()) << listened.error().toString();
+  EXPECT_EQ((*listened)->url(), "local:" + path);
+  EXPECT_TRUE(fileExists(path));
+  listened->reset();
+  EXPECT_FALSE(fileExists(path));
+}
+
+TEST_F(SocketTest, LocalListenerReplacesAStaleSocketFile) {
+  const std::string path = parseUrl("local:" + uniqueName())->path;
+  {
+    // A process that died without removing its socket: bound, then closed, file left behind.
+    net::local::stream_protocol::acceptor dead(loop.context());
+    dead.open(net::local::stream_protocol());
+    dead.bind(net::local::stream_protocol::endpoint(path));
+    dead.listen();
+  }
+  ASSERT_TRUE(fileExists(path));
+  ChannelPtr server;
+  auto listened = loop.listen("local:" + path, [&](ChannelPtr c) { server = std::move(c); });
+  ASSERT_TRUE(listened.ok()) << listened.error().toString();
+  ChannelPtr client;
+  loop.connect("local:" + path, [&](Result<ChannelPtr> r) { client = std::move(*r); });
+  EXPECT_TRUE(runFor([&] { return client && server; }));
+  EXPECT_EQ(client->peerName(), "local:" + path);
+  EXPECT_EQ(server->peerName(), "local:" + path);
+}
+
+TEST_F(SocketTest, LocalListenerLeavesALiveSocketAlone) {
+  const std::string url = "local:" + uniqueName();
+  auto first = loop.listen(url, [](ChannelPtr) {});
+  ASSERT_TRUE(first.ok());
+  auto second = loop.listen(url, [](ChannelPtr) {});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, ErrorCode::ConnectionFailed);
+  EXPECT_EQ(second.error().reason, "listen " + (*first)->url() +
+                                       ": Address already in use (another process is listening "
+                                       "there)");
+  bool connected = false;
+  loop.connect(url, [&](Result<ChannelPtr> r) { connected = r.ok(); });
+  EXPECT_TRUE(runFor([&] { return connected; })) << "the first listener still works";
+}
+
+TEST_F(SocketTest, LocalListenerNeverRemovesAFileThatIsNotASocket) {
+  const std::string path = parseUrl("local:" + uniqueName())->path;
+  std::ofstream(path) << "precious";
+  auto listened = loop.listen("local:" + path, [](ChannelPtr) {});
+  ASSERT_FALSE(listened.ok());
+  EXPECT_NE(listened.error().reason.find("not a socket; not removed"), std::string::npos);
+  EXPECT_TRUE(fileExists(path));
+  ::unlink(path.c_str());
+}
+
+TEST_F(SocketTest, ConnectToAMissingLocalSocketFails) {
+  const std::string url = "local:" + parseUrl("local:" + uniqueName())->path;
+  std::optional<Result<ChannelPtr>> result;
+  loop.connect(url, [&](Result<ChannelPtr> r) { result.emplace(std::move(r)); });
+  EXPECT_TRUE(runFor([&] { return result.has_value(); }));
+  ASSERT_FALSE(result->ok());
+  EXPECT_EQ(result->error().code, ErrorCode::ConnectionFailed);
+  EXPECT_EQ(result->error().reason, "connect " + url + ": No such file or directory");
+}
+
+TEST_F(SocketTest, AbstractAddressIsTheNameWithExactLength) {
+  const std::string name = uniqueName();
+  auto listened = loop.listen("localabstract:" + name, [](ChannelPtr) {});
+  ASSERT_TRUE(listened.ok()) << listened.error().toString();
+  EXPECT_EQ((*listened)->url(), "localabstract:" + name);
+  // /proc/net/unix shows abstract names with '@' for each NUL: padding would show as "@name@@@".
+  std::ifstream proc("/proc/net/unix");
+  std::stringstream table;
+  table << proc.rdbuf();
+  const std::string text = table.str();
+  EXPECT_NE(text.find(" @" + name + "\n"), std::string::npos) << "not found as @" << name;
+  EXPECT_EQ(text.find(" @" + name + "@"), std::string::npos) << "padded with NULs";
+  EXPECT_FALSE(fileExists(name));
+}
+
+TEST_F(SocketTest, AbstractNameInUseFails) {
+  const std::string url = "localabstract:" + uniqueName();
+  auto first = loop.listen(url, [](ChannelPtr) {});
+  ASSERT_TRUE(first.ok());
+  auto second = loop.listen(url, [](ChannelPtr) {});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().reason, "listen " + url + ": Address already in use");
+}
+
+}  // namespace
+}  // namespace doppel
