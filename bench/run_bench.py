@@ -482,6 +482,7 @@ def main():
                    help="also doppel client -> Qt host and Qt client -> doppel host")
     p.add_argument("--no-qt", action="store_true", help="skip the Qt peers")
     p.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    p.add_argument("--json-out", default=None, help="also write the JSON to this file")
     p.add_argument("--timeout", type=float, default=180, help="seconds per client run")
     p.add_argument("--smoke", action="store_true",
                    help="tiny counts, one round; fail unless every program printed numbers")
@@ -558,9 +559,13 @@ def main():
                        if workload_of[k.split("_")[0]] in args.workloads and
                        not isinstance(median.get(i, {}).get(k), (int, float))]
 
+    doc = {"machine": info, "config": config, "elapsed_s": elapsed, "median": median,
+           "rounds": rounds, "rows": rows, "errors": runner.errors}
+    if args.json_out:
+        with open(args.json_out, "w") as f:
+            json.dump(doc, f, indent=2)
     if args.json:
-        json.dump({"machine": info, "config": config, "elapsed_s": elapsed, "median": median,
-                   "rounds": rounds, "rows": rows, "errors": runner.errors}, sys.stdout, indent=2)
+        json.dump(doc, sys.stdout, indent=2)
         print()
     else:
         print_table(rows, median, info, config, runner.errors)

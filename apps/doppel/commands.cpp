@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <iterator>
 
@@ -174,6 +175,17 @@ Result<void> runSet(Session& session) {
   const PropertyDef prop = replica.interface().properties[static_cast<std::size_t>(*index)];
   auto value =
       valueFromArgument(options.values.at(0), prop.type, types, "property " + inQuotes(prop.name));
+  const std::string held(replica.property(*index).typeName());
+  if (!value && value.error().code == ErrorCode::UnknownType && !held.empty() &&
+      held != prop.type) {
+    // The interface may name a type doppel cannot build (Qt's "QtROSequentialContainer" for a
+    // list of gadgets); the value the property holds has the real one.
+    if (auto retry =
+            valueFromArgument(options.values.at(0), held, types, "property " + inQuotes(prop.name));
+        retry) {
+      value = std::move(retry);
+    }
+  }
   if (!value) return value.error();
 
   const std::string wanted = dumpJson(toJson(*value, prop.type, types));
@@ -201,10 +213,21 @@ Result<void> runSet(Session& session) {
       [&] { return changed || replica.state() != ReplicaState::Valid; }, session.deadline());
   if (!changed) {
     if (!done) {
+      // repc's READPUSH properties take changes through their push<Prop> slot, not writes.
+      std::string push = "push" + prop.name;
+      push[4] = static_cast<char>(std::toupper(static_cast<unsigned char>(push[4])));
+      const auto& methods = replica.interface().methods;
+      const auto pushSlot = std::find_if(methods.begin(), methods.end(),
+                                         [&push](const MethodDef& m) { return m.name == push; });
+      const std::string hint =
+          pushSlot == methods.end()
+              ? std::string()
+              : "; try: doppel call URL " + options.object + " " + push + " JSON";
       return makeError(ErrorCode::Timeout,
                        "no change of " + inQuotes(prop.name) + " came back within " +
                            std::to_string(options.timeout.count()) +
-                           " ms (the source refused the write, or the property is read-only)");
+                           " ms (the source refused the write, or the property is read-only" +
+                           hint + ")");
     }
     return makeError(ErrorCode::Disconnected, "lost " + inQuotes(options.object) + " at " +
                                                   session.where() + " before the change came back");

@@ -51,6 +51,15 @@ std::chrono::milliseconds Session::remaining() const {
   return std::max(left, std::chrono::milliseconds(0));
 }
 
+std::chrono::milliseconds Session::slice() const {
+  // Waits run in short slices so that a failure or a cancellation is noticed at once.
+  return std::min(remaining(), std::chrono::milliseconds(20));
+}
+
+bool Session::isCancelled() const {
+  return m_cancelled && m_cancelled();
+}
+
 std::string Session::where() const {
   return m_options.registry ? "the registry at " + m_options.url : m_options.url;
 }
@@ -71,8 +80,8 @@ Result<void> Session::connect(bool retryUntilDeadline) {
     return makeError(ErrorCode::InvalidArgument, reason);
   }
   for (;;) {
-    const auto slice = std::min(remaining(), std::chrono::milliseconds(20));
-    if (m_node->waitForConnected(slice)) return {};
+    if (m_node->waitForConnected(slice())) return {};
+    if (isCancelled()) return makeError(ErrorCode::Disconnected, "interrupted");
     if ((failure && !retryUntilDeadline) || remaining().count() == 0) break;
   }
   std::string reason = failure ? failure->reason : m_node->lastError().reason;
@@ -105,10 +114,13 @@ Result<void> Session::acquire() {
                          (list.empty() ? " (it has no objects)" : " (objects: " + list + ")"));
   }
   m_replica = m_node->acquireDynamic(m_options.object);
-  if (!m_replica->waitForSource(remaining())) {
-    return makeError(ErrorCode::Timeout, "\"" + m_options.object + "\" at " + where() +
-                                             " did not initialize within " +
-                                             std::to_string(m_options.timeout.count()) + " ms");
+  while (!m_replica->waitForSource(slice())) {
+    if (isCancelled()) return makeError(ErrorCode::Disconnected, "interrupted");
+    if (remaining().count() == 0) {
+      return makeError(ErrorCode::Timeout, "\"" + m_options.object + "\" at " + where() +
+                                               " did not initialize within " +
+                                               std::to_string(m_options.timeout.count()) + " ms");
+    }
   }
   m_types = TypeContext(m_replica->interface());
   return {};

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -35,6 +36,10 @@ public:
   /// and the list of the names there are.
   Result<void> acquire();
 
+  /// Makes connect() and acquire() give up (with ErrorCode::Disconnected) as soon as
+  /// `cancelled` returns true; watch uses it for SIGINT during the first connection.
+  void setCancelled(std::function<bool()> cancelled) { m_cancelled = std::move(cancelled); }
+
   EventLoop& loop() { return *m_loop; }
   Node& node() { return *m_node; }
   Replica& replica() { return *m_replica; }
@@ -50,12 +55,16 @@ public:
   void flush();
 
 private:
+  std::chrono::milliseconds slice() const;
+  bool isCancelled() const;
+
   Options m_options;
   Clock::time_point m_deadline;
   std::unique_ptr<EventLoop> m_loop;
   std::unique_ptr<Node> m_node;
   std::shared_ptr<Replica> m_replica;
   TypeContext m_types;
+  std::function<bool()> m_cancelled;
 };
 
 }  // namespace doppel::cli

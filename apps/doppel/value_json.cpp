@@ -140,7 +140,7 @@ public:
     }
     const TemplateName tmpl = splitTemplate(type);
     if (value.isUser() || builtinTypeId(type) == TypeId::User) {
-      if ((tmpl.base == "QList" || tmpl.base == "QSet") && tmpl.args.size() == 1 && value.isList())
+      if (tmpl.base == "QList" && tmpl.args.size() == 1 && value.isList())
         return listToJson(value.toList(), tmpl.args[0], depth);
       if (tmpl.base == "std::pair" && tmpl.args.size() == 2 && value.isList() &&
           value.toList().size() == 2) {
@@ -167,8 +167,8 @@ private:
   bool isKnownType(const std::string& type) const {
     if (builtinTypeId(type) != TypeId::User) return true;
     if (m_types.findEnum(type) || m_types.findGadget(type) || m_types.isQtEnum(type)) return true;
-    static constexpr std::string_view kTemplates[] = {"QList", "QSet",   "QMap",
-                                                      "QHash", "QFlags", "std::pair"};
+    static constexpr std::string_view kTemplates[] = {"QList", "QMap", "QHash", "QFlags",
+                                                      "std::pair"};
     const std::string base = splitTemplate(type).base;
     return std::find(std::begin(kTemplates), std::end(kTemplates), base) != std::end(kTemplates);
   }
@@ -245,7 +245,8 @@ private:
   }
 
   Json textToJson(const Value& value) {
-    if (value.isNullText()) return nullptr;
+    // QUrl has no null apart from empty: the empty URL is "".
+    if (value.isNullText()) return value.typeId() == TypeId::QUrl ? Json("") : Json(nullptr);
     const std::string& s = value.toString();
     if (value.typeId() == TypeId::QByteArray && !isValidUtf8(s)) {
       return Json{{"base64", base64Encode(s)}};

@@ -133,7 +133,7 @@ public:
     if (const GadgetDef* gadget = m_types.findGadget(type)) return gadgetValue(j, *gadget, depth);
 
     const TemplateName tmpl = splitTemplate(type);
-    if ((tmpl.base == "QList" || tmpl.base == "QSet") && tmpl.args.size() == 1) {
+    if (tmpl.base == "QList" && tmpl.args.size() == 1) {
       return list(j, type, tmpl.args[0], depth);
     }
     if ((tmpl.base == "QMap" || tmpl.base == "QHash") && tmpl.args.size() == 2) {
@@ -229,6 +229,7 @@ private:
         return std::move(bytes).value();
       }
       case TypeId::QUrl:
+        if (j.is_null()) return Value::url("");
         if (!j.is_string()) return expected("a URL string", type, j);
         return Value::url(j.get_ref<const std::string&>());
       case TypeId::QLocale:

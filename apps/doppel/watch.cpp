@@ -31,6 +31,7 @@ void installStopHandlers() {
 
 Result<void> runWatch(Session& session) {
   installStopHandlers();
+  session.setCancelled([] { return g_stopRequested.load(); });
   if (auto r = session.connect(/*retryUntilDeadline=*/true); !r)
     return g_stopRequested ? Result<void>() : r;
   if (auto r = session.acquire(); !r) return g_stopRequested ? Result<void>() : r;

@@ -23,6 +23,33 @@ const char* replicaStateName(ReplicaState state) {
 
 namespace detail {
 
+namespace {
+/// Enums travel as plain integers of their size (protocol §4.4); a replica gives them back their
+/// enum type. A 1-byte enum with keys above 127 is unsigned: Qt sends 200 as signed char -56.
+Value asEnum(const Value& raw, const ClassInterface& iface, const std::string& declaredType) {
+  if (!raw.isSigned() && !raw.isUnsigned()) return raw;
+  const EnumDef* e = iface.findEnum(declaredType);
+  if (e == nullptr) return raw;
+  const int size = e->size == 0 ? 4 : static_cast<int>(e->size);
+  std::int64_t v = raw.toInt();
+  const std::int64_t signedMax = (std::int64_t{1} << (8 * size - 1)) - 1;
+  const bool unsignedKeys = std::any_of(e->keys.begin(), e->keys.end(),
+                                        [&](const auto& key) { return key.second > signedMax; });
+  if (unsignedKeys && v < 0 && size < 8) v += std::int64_t{1} << (8 * size);
+  return Value::enumValue(iface.typeName.empty() ? e->name : iface.typeName + "::" + e->name, v,
+                          size);
+}
+
+/// Enum types are resolved through the interface: Qt names them "LabSource::Mode" in property
+/// types but "Lab::Mode" in signatures (protocol §15.6).
+bool declaredTypeMatches(const NodeLink& link, const ClassInterface& iface, const Value& value,
+                         const std::string& type) {
+  if (const EnumDef* e = iface.findEnum(type))
+    return value.isEnum() && value.enumSize() == static_cast<int>(e->size == 0 ? 4 : e->size);
+  return link.valueMatches(value, type);
+}
+}  // namespace
+
 ReplicaCore::~ReplicaCore() { stopTimers(); }
 
 void ReplicaCore::setState(ReplicaState next) {
@@ -43,12 +70,14 @@ void ReplicaCore::applyInit(std::vector<Value> newValues) {
             std::to_string(iface.properties.size()) + " properties; ignored");
     return;
   }
+  const bool resync = everInitialized;
+  for (std::size_t i = 0; i < newValues.size(); ++i)
+    newValues[i] = asEnum(newValues[i], iface, iface.properties[i].type);
   std::vector<int> changed;
   for (std::size_t i = 0; i < newValues.size(); ++i) {
     if (!everInitialized || i >= values.size() || values[i] != newValues[i])
       changed.push_back(static_cast<int>(i));
   }
-  const bool resync = everInitialized;
   values = std::move(newValues);
   everInitialized = true;
   pingOutstanding = false;
@@ -70,7 +99,8 @@ void ReplicaCore::applyPropertyChange(int index, Value value) {
     return;
   }
   auto keep = shared_from_this();
-  values[static_cast<std::size_t>(index)] = std::move(value);
+  values[static_cast<std::size_t>(index)] =
+      asEnum(value, iface, iface.properties[static_cast<std::size_t>(index)].type);
   if (facade) facade->propertyChanged.emit(index, values[static_cast<std::size_t>(index)]);
 }
 
@@ -87,6 +117,7 @@ void ReplicaCore::applySignal(int index, std::vector<Value> args, int propertyIn
       static_cast<std::size_t>(propertyIndex) < values.size() && def.params.size() == 1) {
     args.push_back(values[static_cast<std::size_t>(propertyIndex)]);
   }
+  for (std::size_t i = 0; i < args.size(); ++i) args[i] = asEnum(args[i], iface, def.params[i].type);
   auto keep = shared_from_this();
   if (facade) facade->signalEmitted.emit(index, args);
 }
@@ -95,7 +126,10 @@ void ReplicaCore::applyReply(std::int32_t serial, Value value) {
   auto it = pending.find(serial);
   if (it == pending.end()) return;  // timed out already, or not ours
   auto reply = std::move(it->second.reply);
+  const int method = it->second.method;
   pending.erase(it);
+  if (method >= 0 && static_cast<std::size_t>(method) < iface.methods.size())
+    value = asEnum(value, iface, iface.methods[static_cast<std::size_t>(method)].returnType);
   reply->finish(std::move(value));
 }
 
@@ -222,7 +256,8 @@ Result<void> Replica::setProperty(std::string_view name, Value value) {
     return makeError(ErrorCode::InvalidArgument, "property " + prop.name + " is not READWRITE");
   }
   auto link = core.node.lock();
-  if (!link || !link->valueMatches(value, prop.type)) {
+  value = detail::asEnum(value, core.iface, prop.type);
+  if (!link || !detail::declaredTypeMatches(*link, core.iface, value, prop.type)) {
     return makeError(ErrorCode::WrongType, "property " + prop.name + " is " + prop.type +
                                                ", not " + std::string(value.typeName()));
   }
@@ -253,7 +288,8 @@ PendingReply Replica::call(std::string_view nameOrSignature, std::vector<Value> 
   }
   auto link = core.node.lock();
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if (!link || !link->valueMatches(args[i], method.params[i].type)) {
+    args[i] = detail::asEnum(args[i], core.iface, method.params[i].type);
+    if (!link || !detail::declaredTypeMatches(*link, core.iface, args[i], method.params[i].type)) {
       return PendingReply::failed(
           core.loop, makeError(ErrorCode::WrongType,
                                "argument " + std::to_string(i + 1) + " of " + method.signature() +
@@ -280,7 +316,7 @@ PendingReply Replica::call(std::string_view nameOrSignature, std::vector<Value> 
     return PendingReply(state);
   }
   const std::int32_t serial = core.takeSerial();
-  core.pending[serial] = {state, core.loop.now() + core.callTimeout};
+  core.pending[serial] = {state, core.loop.now() + core.callTimeout, index};
   core.send(wire::InvokePacket{core.name, wire::InvokeCall::InvokeMetaMethod, index,
                                std::move(args), serial, -1});
   core.armCallTimer();

@@ -54,6 +54,7 @@ struct ReplicaCore : std::enable_shared_from_this<ReplicaCore> {
   struct Pending {
     std::shared_ptr<ReplyState> reply;
     Clock::time_point deadline;
+    int method = -1;  ///< to type the reply
   };
 
   EventLoop& loop;

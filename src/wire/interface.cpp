@@ -1,5 +1,7 @@
 #include "doppel/interface.h"
 
+#include "wire/type_registry.h"
+
 namespace doppel {
 namespace {
 
@@ -14,17 +16,33 @@ std::string makeSignature(const std::string& name, const std::vector<Parameter>&
   return out;
 }
 
-std::string_view withoutSpaces(std::string_view s, std::string& storage) {
-  if (s.find(' ') == std::string_view::npos) return s;
-  storage.clear();
-  for (char c : s) {
-    if (c != ' ') storage += c;
+// Splits "name(T1,T2)" into its name and parameter types (commas inside <> stay in a type).
+std::vector<std::string_view> splitSignature(std::string_view signature, std::string_view& name) {
+  std::vector<std::string_view> types;
+  const auto open = signature.find('(');
+  name = signature.substr(0, open);
+  while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+  if (open == std::string_view::npos) return types;
+  std::string_view inner = signature.substr(open + 1);
+  const auto close = inner.rfind(')');
+  if (close != std::string_view::npos) inner = inner.substr(0, close);
+  if (inner.find_first_not_of(' ') == std::string_view::npos) return types;
+  int depth = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < inner.size(); ++i) {
+    if (inner[i] == '<') ++depth;
+    if (inner[i] == '>') --depth;
+    if (inner[i] == ',' && depth == 0) {
+      types.push_back(inner.substr(start, i - start));
+      start = i + 1;
+    }
   }
-  return storage;
+  types.push_back(inner.substr(start));
+  return types;
 }
 
-// Index of the member matching "name" (first with that name) or "name(T1,T2)" (exact signature,
-// spaces ignored).
+// Index of the member matching "name" (the first with that name) or a signature "name(T1,T2)";
+// parameter types compare in Qt's normalized form ("const QString &" is "QString").
 template <typename Defs>
 int findMember(const Defs& defs, std::string_view nameOrSignature) {
   if (nameOrSignature.find('(') == std::string_view::npos) {
@@ -33,10 +51,17 @@ int findMember(const Defs& defs, std::string_view nameOrSignature) {
     }
     return -1;
   }
-  std::string storage;
-  const std::string_view wanted = withoutSpaces(nameOrSignature, storage);
+  std::string_view name;
+  const auto wanted = splitSignature(nameOrSignature, name);
   for (std::size_t i = 0; i < defs.size(); ++i) {
-    if (defs[i].signature() == wanted) return static_cast<int>(i);
+    const auto& params = defs[i].params;
+    if (defs[i].name != name || params.size() != wanted.size()) continue;
+    bool same = true;
+    for (std::size_t k = 0; k < params.size() && same; ++k) {
+      same = params[k].type == wanted[k] || wire::TypeRegistry::normalize(params[k].type) ==
+                                                wire::TypeRegistry::normalize(wanted[k]);
+    }
+    if (same) return static_cast<int>(i);
   }
   return -1;
 }

@@ -233,18 +233,25 @@ TypeRegistry::TypeRegistry() {
   addCustom(detail::kQsqName, detail::encodeRawWrapper, detail::decodeQsq);
   addCustom(detail::kQasName, detail::encodeRawWrapper, detail::decodeQas);
 
+  auto addStruct = [this](std::string name, std::vector<Parameter> fields) {
+    auto info = std::make_shared<TypeInfo>();
+    info->kind = TypeInfo::Kind::Struct;
+    info->name = name;
+    info->fields = std::move(fields);
+    m_types[std::move(name)] = std::move(info);
+  };
   // Model types (protocol §9.3) and the registry's location info (§8.2).
-  registerStruct("ModelIndex", {{"row", "int"}, {"column", "int"}});
-  registerStruct("IndexValuePair", {{"index", "QList<ModelIndex>"},
-                                    {"data", "QVariantList"},
-                                    {"hasChildren", "bool"},
-                                    {"flags", "int"},
-                                    {"children", "QList<IndexValuePair>"},
-                                    {"size", "QSize"}});
-  registerStruct("DataEntries", {{"data", "QList<IndexValuePair>"}});
-  registerStruct("MetaAndDataEntries",
-                 {{"data", "QList<IndexValuePair>"}, {"roles", "QList<int>"}, {"size", "QSize"}});
-  registerStruct("QRemoteObjectSourceLocationInfo", {{"typeName", "QString"}, {"hostUrl", "QUrl"}});
+  addStruct("ModelIndex", {{"row", "int"}, {"column", "int"}});
+  addStruct("IndexValuePair", {{"index", "QList<ModelIndex>"},
+                               {"data", "QVariantList"},
+                               {"hasChildren", "bool"},
+                               {"flags", "int"},
+                               {"children", "QList<IndexValuePair>"},
+                               {"size", "QSize"}});
+  addStruct("DataEntries", {{"data", "QList<IndexValuePair>"}});
+  addStruct("MetaAndDataEntries",
+            {{"data", "QList<IndexValuePair>"}, {"roles", "QList<int>"}, {"size", "QSize"}});
+  addStruct("QRemoteObjectSourceLocationInfo", {{"typeName", "QString"}, {"hostUrl", "QUrl"}});
   {
     auto info = std::make_shared<TypeInfo>();
     info->kind = TypeInfo::Kind::Enum;
@@ -337,6 +344,7 @@ void TypeRegistry::registerGadget(const GadgetDef& gadget) {
   info->name = gadget.name;
   info->fields = gadget.properties;
   m_types.insert_or_assign(gadget.name, std::move(info));
+  forgetResolved();
   for (const auto& e : gadget.enums) registerEnum(gadget.name + "::" + e.name, e);
 }
 
@@ -353,6 +361,7 @@ void TypeRegistry::registerEnum(std::string_view qualifiedName, const EnumDef& d
     m_types.emplace(std::string(shortName), shared);
   }
   m_types.insert_or_assign(std::string(qualifiedName), std::move(shared));
+  forgetResolved();
 }
 
 void TypeRegistry::registerStruct(std::string name, std::vector<Parameter> fields) {
@@ -362,6 +371,7 @@ void TypeRegistry::registerStruct(std::string name, std::vector<Parameter> field
   info->name = name;
   info->fields = std::move(fields);
   m_types.insert_or_assign(std::move(name), std::move(info));
+  forgetResolved();
 }
 
 void TypeRegistry::registerCustom(std::string name,
@@ -374,6 +384,7 @@ void TypeRegistry::registerCustom(std::string name,
   info->encode = std::move(encode);
   info->decode = std::move(decode);
   m_types.insert_or_assign(std::move(name), std::move(info));
+  forgetResolved();
 }
 
 void TypeRegistry::registerInterface(const ClassInterface& iface) {
@@ -388,6 +399,11 @@ void TypeRegistry::registerInterface(const ClassInterface& iface) {
 
 std::string TypeRegistry::normalize(std::string_view name) {
   return normalizeRec(name, 0);
+}
+
+// A registration may replace a layout others have memoized (TypeInfo::resolved).
+void TypeRegistry::forgetResolved() {
+  for (auto& entry : m_types) entry.second->resolved.clear();
 }
 
 }  // namespace doppel::wire

@@ -48,6 +48,10 @@ struct TypeInfo {
   int enumSize = 4;               ///< for Enum
   EncodeFn encode;                ///< for Custom
   DecodeFn decode;                ///< for Custom
+
+  /// The codec's memo of the layouts of `args` (or `fields`) by position, filled on first use so
+  /// containers do not look their element type up per element. Cleared by every registration.
+  mutable std::vector<const TypeInfo*> resolved;
 };
 
 class TypeRegistry {
@@ -76,6 +80,8 @@ public:
   static std::string normalize(std::string_view name);
 
 private:
+  void forgetResolved();
+
   mutable std::map<std::string, std::shared_ptr<const TypeInfo>, std::less<>> m_types;
 };
 

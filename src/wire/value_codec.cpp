@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "wire/qtro_types.h"
 
@@ -131,6 +132,45 @@ Value textValue(TypeId id, Text text) {
   return Value::fromPayload(id, std::move(text));
 }
 
+// Room for a layout built outside the registry (TypeRegistry::lookup), made only when needed.
+class Scratch {
+public:
+  TypeInfo& get() {
+    if (!m_info) m_info.emplace();
+    return *m_info;
+  }
+
+private:
+  std::optional<TypeInfo> m_info;
+};
+
+const TypeInfo* lookupType(const TypeRegistry& types, std::string_view name, Scratch& scratch) {
+  return types.lookup(name, scratch.get());
+}
+
+std::string_view childName(const TypeInfo& parent, std::size_t i) {
+  const bool fields = parent.kind == Kind::Struct || parent.kind == Kind::Gadget;
+  return fields ? std::string_view(parent.fields[i].type) : std::string_view(parent.args[i]);
+}
+
+/// The layout of the i-th element, key, value or field type of `parent`, memoized in
+/// parent.resolved when it lives in the registry, so a container resolves it once.
+const TypeInfo* childType(const TypeRegistry& types,
+                          const TypeInfo& parent,
+                          std::size_t i,
+                          Scratch& scratch) {
+  if (i < parent.resolved.size() && parent.resolved[i] != nullptr) return parent.resolved[i];
+  TypeInfo& room = scratch.get();
+  const TypeInfo* info = types.lookup(childName(parent, i), room);
+  if (info != nullptr && info != &room) {
+    const bool fields = parent.kind == Kind::Struct || parent.kind == Kind::Gadget;
+    const std::size_t n = fields ? parent.fields.size() : parent.args.size();
+    if (parent.resolved.size() < n) parent.resolved.resize(n, nullptr);
+    parent.resolved[i] = info;
+  }
+  return info;
+}
+
 // Map key order ------------------------------------------------------------------------------
 
 enum class KeyOrder { None, Utf16, Bytes, Signed, Unsigned, Floating };
@@ -167,39 +207,24 @@ KeyOrder keyOrderFor(const TypeInfo* key) {
   }
 }
 
-// Next code point of UTF-8 text, leniently (bytes of broken sequences count as themselves).
-char32_t nextCodePoint(std::string_view s, std::size_t& i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-  if (i + static_cast<std::size_t>(extra) >= s.size()) extra = 0;
-  char32_t cp = extra == 0 ? c : (c & (0x3F >> extra));
-  for (int k = 1; k <= extra; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  i += static_cast<std::size_t>(extra) + 1;
-  return cp;
-}
-
-/// QString's ordering (by UTF-16 code unit) of two UTF-8 strings.
+/// QString's ordering (by UTF-16 code unit, as the Writer encodes the text) of two UTF-8 strings.
 bool lessUtf16(std::string_view a, std::string_view b) {
   std::size_t i = 0;
-  std::size_t j = 0;
-  while (i < a.size() && j < b.size()) {
-    if (a[i] == b[j] && static_cast<unsigned char>(a[i]) < 0x80) {
-      ++i;
-      ++j;
-      continue;
-    }
-    const char32_t x = nextCodePoint(a, i);
-    const char32_t y = nextCodePoint(b, j);
-    if (x == y) continue;
-    // Supplementary characters sort by their high surrogate (0xD800-0xDBFF) in UTF-16.
-    const bool xs = x >= 0x10000;
-    const bool ys = y >= 0x10000;
-    if (xs == ys) return x < y;
-    const char32_t xk = xs ? 0xD800 + ((x - 0x10000) >> 10) : x;
-    const char32_t yk = ys ? 0xD800 + ((y - 0x10000) >> 10) : y;
-    return xk < yk;
+  while (i < a.size() && i < b.size() && a[i] == b[i] && static_cast<unsigned char>(a[i]) < 0x80) {
+    ++i;
   }
-  return a.size() - i < b.size() - j;
+  if (i == a.size() || i == b.size()) return i == a.size() && i < b.size();
+  const auto x = static_cast<unsigned char>(a[i]);
+  const auto y = static_cast<unsigned char>(b[i]);
+  if (x < 0x80 && y < 0x80) return x < y;
+  // Rare: non-ASCII text, where UTF-8 byte order and UTF-16 unit order differ.
+  return utf8ToUtf16(a.substr(i)) < utf8ToUtf16(b.substr(i));
+}
+
+/// a < b with NaN after every number, so sorting sees a strict weak order.
+bool lessDouble(double a, double b) {
+  if (std::isnan(a)) return false;
+  return std::isnan(b) || a < b;
 }
 
 bool keyLess(const Value& a, const Value& b, KeyOrder order) {
@@ -213,7 +238,7 @@ bool keyLess(const Value& a, const Value& b, KeyOrder order) {
     case KeyOrder::Unsigned:
       return a.toUInt() < b.toUInt();
     case KeyOrder::Floating:
-      return a.toDouble() < b.toDouble();
+      return lessDouble(a.toDouble(), b.toDouble());
     case KeyOrder::None:
       return false;
   }
@@ -269,10 +294,18 @@ private:
                                           (v.isValid() ? std::string(v.typeName()) : "invalid") +
                                           " value");
   }
-  const TypeInfo* resolve(std::string_view name, TypeInfo& scratch) {
-    const TypeInfo* info = m_types.lookup(name, scratch);
+  const TypeInfo* resolve(std::string_view name, Scratch& scratch) {
+    const TypeInfo* info = lookupType(m_types, name, scratch);
     if (info == nullptr) {
       fail(ErrorCode::UnknownType, "no type named \"" + printable(name) + "\" is registered");
+    }
+    return info;
+  }
+  const TypeInfo* child(const TypeInfo& parent, std::size_t i, Scratch& scratch) {
+    const TypeInfo* info = childType(m_types, parent, i, scratch);
+    if (info == nullptr) {
+      fail(ErrorCode::UnknownType,
+           "no type named \"" + printable(childName(parent, i)) + "\" is registered");
     }
     return info;
   }
@@ -331,7 +364,7 @@ bool Encoder::variant(Writer& w, const Value& v) {
     w.u8(id == TypeId::Nullptr ? 1 : 0);
     return builtin(w, v, id);
   }
-  TypeInfo scratch;
+  Scratch scratch;
   const TypeInfo* info = resolve(v.typeName(), scratch);
   if (info == nullptr) return false;
   switch (info->kind) {
@@ -342,15 +375,15 @@ bool Encoder::variant(Writer& w, const Value& v) {
     case Kind::Enum:
       return enumAsVariant(w, v, info->enumSize);
     case Kind::List: {
-      TypeInfo elemScratch;
-      const TypeInfo* elem = m_types.lookup(info->args[0], elemScratch);
+      Scratch elemScratch;
+      const TypeInfo* elem = childType(m_types, *info, 0, elemScratch);
       if (elem != nullptr && elem->kind == Kind::Gadget) return wrapSequence(w, v, *info);
       break;
     }
     case Kind::Map:
     case Kind::Hash: {
-      TypeInfo valueScratch;
-      const TypeInfo* value = m_types.lookup(info->args[1], valueScratch);
+      Scratch valueScratch;
+      const TypeInfo* value = childType(m_types, *info, 1, valueScratch);
       if (value != nullptr && value->kind == Kind::Gadget) return wrapAssociative(w, v, *info);
       break;
     }
@@ -372,8 +405,8 @@ bool Encoder::variant(Writer& w, const Value& v) {
 bool Encoder::wrapSequence(Writer& w, const Value& v, const TypeInfo& info) {
   const auto* items = v.get<Value::List>();
   if (items == nullptr) return wrongType(info.name, v);
-  TypeInfo elemScratch;
-  const TypeInfo* elem = resolve(info.args[0], elemScratch);
+  Scratch elemScratch;
+  const TypeInfo* elem = child(info, 0, elemScratch);
   if (elem == nullptr) return false;
   std::string blob;
   Writer nested(blob, ByteOrder::Big);
@@ -413,11 +446,11 @@ bool Encoder::wrapAssociative(Writer& w, const Value& v, const TypeInfo& info) {
 bool Encoder::entries(Writer& w, const Value& v, const TypeInfo& info) {
   const auto* pairs = v.get<Value::Pairs>();
   if (pairs == nullptr) return wrongType(info.name, v);
-  TypeInfo keyScratch;
-  TypeInfo valueScratch;
-  const TypeInfo* key = resolve(info.args[0], keyScratch);
+  Scratch keyScratch;
+  Scratch valueScratch;
+  const TypeInfo* key = child(info, 0, keyScratch);
   if (key == nullptr) return false;
-  const TypeInfo* value = resolve(info.args[1], valueScratch);
+  const TypeInfo* value = child(info, 1, valueScratch);
   if (value == nullptr) return false;
   w.u32(static_cast<std::uint32_t>(pairs->size()));
   const KeyOrder order = info.kind == Kind::Map ? keyOrderFor(key) : KeyOrder::None;
@@ -435,8 +468,8 @@ bool Encoder::payload(Writer& w, const Value& v, const TypeInfo& info) {
     case Kind::List: {
       const auto* items = v.get<Value::List>();
       if (items == nullptr) return wrongType(info.name, v);
-      TypeInfo elemScratch;
-      const TypeInfo* elem = resolve(info.args[0], elemScratch);
+      Scratch elemScratch;
+      const TypeInfo* elem = child(info, 0, elemScratch);
       if (elem == nullptr) return false;
       w.u32(static_cast<std::uint32_t>(items->size()));
       for (const auto& item : *items) {
@@ -450,11 +483,11 @@ bool Encoder::payload(Writer& w, const Value& v, const TypeInfo& info) {
     case Kind::Pair: {
       const auto* items = v.get<Value::List>();
       if (items == nullptr || items->size() != 2) return wrongType(info.name, v);
-      TypeInfo firstScratch;
-      TypeInfo secondScratch;
-      const TypeInfo* first = resolve(info.args[0], firstScratch);
+      Scratch firstScratch;
+      Scratch secondScratch;
+      const TypeInfo* first = child(info, 0, firstScratch);
       if (first == nullptr) return false;
-      const TypeInfo* second = resolve(info.args[1], secondScratch);
+      const TypeInfo* second = child(info, 1, secondScratch);
       if (second == nullptr) return false;
       return payload(w, (*items)[0], *first) && payload(w, (*items)[1], *second);
     }
@@ -472,8 +505,8 @@ bool Encoder::payload(Writer& w, const Value& v, const TypeInfo& info) {
           if (!variant(w, (*items)[i])) return false;
           continue;
         }
-        TypeInfo fieldScratch;
-        const TypeInfo* field = resolve(info.fields[i].type, fieldScratch);
+        Scratch fieldScratch;
+        const TypeInfo* field = child(info, i, fieldScratch);
         if (field == nullptr || !payload(w, (*items)[i], *field)) return false;
       }
       return true;
@@ -701,10 +734,23 @@ bool checkDepth(Reader& in, int depth) {
 const TypeInfo* resolveOrFail(Reader& in,
                               const TypeRegistry& types,
                               std::string_view name,
-                              TypeInfo& scratch) {
-  const TypeInfo* info = types.lookup(name, scratch);
+                              Scratch& scratch) {
+  const TypeInfo* info = lookupType(types, name, scratch);
   if (info == nullptr) {
     in.fail(ErrorCode::UnknownType, "unknown type name \"" + printable(name) + "\"");
+  }
+  return info;
+}
+
+const TypeInfo* childOrFail(Reader& in,
+                            const TypeRegistry& types,
+                            const TypeInfo& parent,
+                            std::size_t i,
+                            Scratch& scratch) {
+  const TypeInfo* info = childType(types, parent, i, scratch);
+  if (info == nullptr) {
+    in.fail(ErrorCode::UnknownType,
+            "unknown type name \"" + printable(childName(parent, i)) + "\"");
   }
   return info;
 }
@@ -874,8 +920,8 @@ Value readVariant(Reader& in, const TypeRegistry& types, int depth) {
   if (id == kUserTypeId) {
     const std::string name = in.cstring();
     if (!in.ok()) return {};
-    TypeInfo scratch;
-    const TypeInfo* info = types.lookup(name, scratch);
+    Scratch scratch;
+    const TypeInfo* info = lookupType(types, name, scratch);
     if (info == nullptr) {
       in.fail(Error{ErrorCode::UnknownType, at,
                     "unknown type name \"" + printable(name) +
@@ -917,8 +963,8 @@ Value readPayload(Reader& in, const TypeInfo& info, const TypeRegistry& types, i
       return Value::enumValue(info.name, v, info.enumSize);
     }
     case Kind::List: {
-      TypeInfo elemScratch;
-      const TypeInfo* elem = resolveOrFail(in, types, info.args[0], elemScratch);
+      Scratch elemScratch;
+      const TypeInfo* elem = childOrFail(in, types, info, 0, elemScratch);
       if (elem == nullptr) return {};
       const std::uint32_t n = in.count(minPayloadBytes(*elem));
       Value::List items;
@@ -931,11 +977,11 @@ Value readPayload(Reader& in, const TypeInfo& info, const TypeRegistry& types, i
     }
     case Kind::Map:
     case Kind::Hash: {
-      TypeInfo keyScratch;
-      TypeInfo valueScratch;
-      const TypeInfo* key = resolveOrFail(in, types, info.args[0], keyScratch);
+      Scratch keyScratch;
+      Scratch valueScratch;
+      const TypeInfo* key = childOrFail(in, types, info, 0, keyScratch);
       if (key == nullptr) return {};
-      const TypeInfo* value = resolveOrFail(in, types, info.args[1], valueScratch);
+      const TypeInfo* value = childOrFail(in, types, info, 1, valueScratch);
       if (value == nullptr) return {};
       const std::uint32_t n = in.count(minPayloadBytes(*key) + minPayloadBytes(*value));
       Value::Pairs pairs;
@@ -948,11 +994,11 @@ Value readPayload(Reader& in, const TypeInfo& info, const TypeRegistry& types, i
       return Value::userMap(info.name, std::move(pairs));
     }
     case Kind::Pair: {
-      TypeInfo firstScratch;
-      TypeInfo secondScratch;
-      const TypeInfo* first = resolveOrFail(in, types, info.args[0], firstScratch);
+      Scratch firstScratch;
+      Scratch secondScratch;
+      const TypeInfo* first = childOrFail(in, types, info, 0, firstScratch);
       if (first == nullptr) return {};
-      const TypeInfo* second = resolveOrFail(in, types, info.args[1], secondScratch);
+      const TypeInfo* second = childOrFail(in, types, info, 1, secondScratch);
       if (second == nullptr) return {};
       Value::List items;
       items.reserve(2);
@@ -965,12 +1011,12 @@ Value readPayload(Reader& in, const TypeInfo& info, const TypeRegistry& types, i
     case Kind::Struct: {
       Value::List items;
       items.reserve(info.fields.size());
-      for (const auto& field : info.fields) {
+      for (std::size_t i = 0; i < info.fields.size(); ++i) {
         if (info.kind == Kind::Gadget) {
           items.push_back(readVariant(in, types, depth + 1));
         } else {
-          TypeInfo fieldScratch;
-          const TypeInfo* f = resolveOrFail(in, types, field.type, fieldScratch);
+          Scratch fieldScratch;
+          const TypeInfo* f = childOrFail(in, types, info, i, fieldScratch);
           if (f == nullptr) return {};
           items.push_back(readPayload(in, *f, types, depth + 1));
         }
@@ -1174,7 +1220,7 @@ Result<Value> decodePayload(Reader& in,
                             std::string_view typeName,
                             const TypeRegistry& types,
                             int depth) {
-  TypeInfo scratch;
+  Scratch scratch;
   const TypeInfo* info = resolveOrFail(in, types, typeName, scratch);
   if (info == nullptr) return in.error();
   Value v = readPayload(in, *info, types, depth);
@@ -1309,7 +1355,7 @@ Result<Value> decodeQsq(Reader& in, const TypeRegistry& types, int depth) {
   const std::size_t blobAt = in.offset() + 4;
   const Text blob = in.bytes();
   if (!in.ok()) return in.error();
-  TypeInfo scratch;
+  Scratch scratch;
   const TypeInfo* elem = resolveOrFail(in, types, valueType.data, scratch);
   if (elem == nullptr) return in.error();
   std::string name = typeName.data.empty() ? "QList<" + valueType.data + ">" : typeName.data;
@@ -1332,8 +1378,8 @@ Result<Value> decodeQas(Reader& in, const TypeRegistry& types, int depth) {
   const std::size_t blobAt = in.offset() + 4;
   const Text blob = in.bytes();
   if (!in.ok()) return in.error();
-  TypeInfo keyScratch;
-  TypeInfo valueScratch;
+  Scratch keyScratch;
+  Scratch valueScratch;
   const TypeInfo* key = resolveOrFail(in, types, keyType.data, keyScratch);
   if (key == nullptr) return in.error();
   const TypeInfo* value = resolveOrFail(in, types, valueType.data, valueScratch);

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2015  # pass and fail always succeed: "test && pass || fail" is if-then-else
 # End-to-end test of the doppel command-line tool against tests/apps/cli_test_host.cpp: every
 # subcommand over tcp:// and local:, the error cases with their exit codes and messages, watch
 # across a host restart, and lookups through a registry.
@@ -128,6 +129,17 @@ check "watch gives up after the timeout" 2 "" \
   -- "$DOPPEL" --timeout 700 watch tcp://127.0.0.1:1 ControlUnit
 elapsed=$((($(date +%s%N) - start) / 1000000))
 ((elapsed >= 600 && elapsed < 3000)) && pass || fail "watch with --timeout 700 took ${elapsed} ms"
+"$DOPPEL" --timeout 20000 watch tcp://127.0.0.1:1 ControlUnit >/dev/null 2>&1 &
+early_watch=$!
+pids+=("$early_watch")
+sleep 0.3
+start=$(date +%s%N)
+kill -INT "$early_watch"
+wait "$early_watch"
+code=$?
+elapsed=$((($(date +%s%N) - start) / 1000000))
+[[ $code == 0 ]] && pass || fail "watch interrupted while connecting exited with $code"
+((elapsed < 2000)) && pass || fail "watch took ${elapsed} ms to stop while connecting"
 
 # Every command over tcp and local -------------------------------------------------------------
 
@@ -184,6 +196,21 @@ for URL in "$TCP_URL" "$LOCAL_URL"; do
   check "call with a string $URL" 0 '"hi there"' "" -- d call "$URL" ControlUnit echo '"hi there"'
   check "call with two arguments $URL" 0 "5" "" -- d call "$URL" ControlUnit add 2 3
   check "call returning a list $URL" 0 "[2,4]" "" -- d call "$URL" ControlUnit scale 2
+  check "call with a QVariant $URL" 0 '{"a":[1,2.5,"x",null,true],"b":{}}' "" \
+    -- d call "$URL" ControlUnit echoVariant '{"b":{},"a":[1,2.5,"x",null,true]}'
+  check "call with a big number as QVariant $URL" 0 '5000000000' "" \
+    -- d call "$URL" ControlUnit echoVariant 5000000000
+  check "call with an enum in and out $URL" 0 '"Manual"' "" \
+    -- d call "$URL" ControlUnit modeAfter '"Auto"'
+  check "set QDateTime $URL" 0 "" "" -- d set "$URL" ControlUnit stamp '"2023-01-02T01:02:03.004+01:00"'
+  check "set QDateTime took $URL" 0 '"2023-01-02T01:02:03.004+01:00"' "" -- d get "$URL" ControlUnit stamp
+  check "get binary QByteArray $URL" 0 '{"base64":"AP8="}' "" -- d get "$URL" ControlUnit blob
+  check "set QByteArray $URL" 0 "" "" -- d set "$URL" ControlUnit blob '"text"'
+  check "set QByteArray took $URL" 0 '"text"' "" -- d get "$URL" ControlUnit blob
+  check "set QByteArray as base64 $URL" 0 "" "" -- d set "$URL" ControlUnit blob '{"base64":"AP8="}'
+  check "set QMap $URL" 0 "" "" -- d set "$URL" ControlUnit limits '{"b":2,"a":1}'
+  check "set QMap took $URL" 0 '{"a":1,"b":2}' "" -- d get "$URL" ControlUnit limits
+  d set "$URL" ControlUnit limits '{}'
   check "call void $URL" 0 "" "" -- d call "$URL" ControlUnit stop
   check "void call took effect $URL" 0 "false" "" -- d get "$URL" ControlUnit running
 
@@ -197,7 +224,7 @@ for URL in "$TCP_URL" "$LOCAL_URL"; do
   check "unknown object $URL" 3 "" "doppel: no object \"Foo\" at $URL (objects: ControlUnit, Plain)" \
     -- d get "$URL" Foo speed
   check "unknown property $URL" 3 "" \
-    'doppel: "ControlUnit" has no property "nope" (properties: status, temperature, running, speed, mode, limit, tags, position, last, serial)' \
+    'doppel: "ControlUnit" has no property "nope" (properties: status, temperature, running, speed, mode, limit, tags, position, last, serial, stamp, blob, limits)' \
     -- d get "$URL" ControlUnit nope
   check "unknown property in set $URL" 3 "" "contains:has no property \"nope\"" \
     -- d set "$URL" ControlUnit nope 1
@@ -221,8 +248,8 @@ for URL in "$TCP_URL" "$LOCAL_URL"; do
     'doppel: bad value for argument 2 (b) of add(int,int) (int): expected an integer for int, got true' \
     -- d call "$URL" ControlUnit add 1 true
   check "refused write times out $URL" 2 "" \
-    'doppel: no change of "limit" came back within 800 ms (the source refused the write, or the property is read-only)' \
-    -- d --timeout 800 set "$URL" ControlUnit limit 5
+    'doppel: no change of "limit" came back within 1500 ms (the source refused the write, or the property is read-only)' \
+    -- d --timeout 1500 set "$URL" ControlUnit limit 5
   check "unchanged value after refusal $URL" 0 "100" "" -- d get "$URL" ControlUnit limit
 done
 unset -f d

@@ -42,6 +42,10 @@ doppel::ClassInterface controlUnitInterface() {
       .property("last", "Reading", PropertyMode::ReadWrite,
                 Value::userList("Reading", {Value::string("t1"), Value::float64(1.5)}))
       .property("serial", "QString", PropertyMode::Constant, Value::string("SN-1"))
+      .property("stamp", "QDateTime", PropertyMode::ReadWrite)
+      .property("blob", "QByteArray", PropertyMode::ReadWrite,
+                Value::bytes(std::string("\0\xff", 2)))
+      .property("limits", "QMap<QString,int>", PropertyMode::ReadWrite)
       .signal("alarm", {{"message", "QString"}})
       .slot("start")
       .slot("stop")
@@ -50,6 +54,8 @@ doppel::ClassInterface controlUnitInterface() {
       .slot("add", {{"a", "int"}, {"b", "int"}}, "int")
       .slot("raise", {{"message", "QString"}})
       .slot("scale", {{"factor", "double"}}, "QList<int>")
+      .slot("echoVariant", {{"v", "QVariant"}}, "QVariant")
+      .slot("modeAfter", {{"m", "ControlUnit::Mode"}}, "ControlUnit::Mode")
       .build();
 }
 
@@ -124,6 +130,10 @@ int main(int argc, char** argv) {
     return Value::int32(static_cast<std::int32_t>(old.toInt()));
   });
   (void)unit.onCall("echo", [](const std::vector<Value>& args) { return args[0]; });
+  (void)unit.onCall("echoVariant", [](const std::vector<Value>& args) { return args[0]; });
+  (void)unit.onCall("modeAfter", [](const std::vector<Value>& args) {
+    return Value::enumValue("ControlUnit::Mode", (args[0].toInt() + 1) % 3);
+  });
   (void)unit.onCall("add", [](const std::vector<Value>& args) {
     return Value::int32(static_cast<std::int32_t>(args[0].toInt() + args[1].toInt()));
   });

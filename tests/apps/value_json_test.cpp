@@ -212,6 +212,9 @@ TEST(ValueJsonTest, UrlAndLocaleAreStrings) {
   EXPECT_EQ(in("\"https://example.org/a%20b\"", "QUrl"), Value::url("https://example.org/a%20b"));
   EXPECT_EQ(out(Value::url("tcp://127.0.0.1:1")), "\"tcp://127.0.0.1:1\"");
   EXPECT_EQ(in("\"de_DE\"", "QLocale"), Value::locale("de_DE"));
+  EXPECT_EQ(out(Value::url("")), "\"\"");
+  EXPECT_EQ(in("null", "QUrl"), Value::url(""));
+  expectRoundTrip("\"\"", "QUrl");
 }
 
 // QVariant and its containers ------------------------------------------------------------------

@@ -237,6 +237,36 @@ TEST_F(HostNodeTest, HostRefusesWritesOfReadOnlyProperties) {
   EXPECT_TRUE(logs.contains("property temperature is not writable"));
 }
 
+TEST(EnumTest, ReplicaGivesEnumValuesBackTheirTypeAndUnsignedRange) {
+  ManualLoop loop;
+  Host host(loop);
+  ASSERT_TRUE(host.listen(kUrl));
+  Source source(InterfaceBuilder("Lab")
+                    .enumeration(EnumDef{"Level", false, true, 1, {{"Low", 0}, {"High", 200}}})
+                    .property("level", "Level", PropertyMode::ReadWrite)
+                    .slot("bump", {{"l", "Level"}}, "Level")
+                    .build());
+  ASSERT_TRUE(source.onCall("bump", [](const std::vector<Value>& args) { return args[0]; }));
+  ASSERT_TRUE(source.setProperty("level", Value::enumValue("Level", 200, 1)));
+  ASSERT_TRUE(host.enableRemoting(source));
+  Node node(loop);
+  ASSERT_TRUE(node.connectToNode(kUrl));
+  auto replica = node.acquireDynamic("Lab");
+  ASSERT_TRUE(replica->waitForSource(1s));
+  const Value& level = replica->property("level");
+  EXPECT_TRUE(level.isEnum());
+  EXPECT_EQ(level.typeName(), "Lab::Level");
+  EXPECT_EQ(level.toInt(), 200);  // sent as signed char -56
+  // An integer is accepted where the enum is declared, and travels as the enum's size.
+  ASSERT_TRUE(replica->setProperty("level", Value::int32(0)));
+  loop.drain();
+  EXPECT_EQ(source.property("level").toInt(), 0);
+  auto reply = replica->call("bump", {Value::int32(200)});
+  ASSERT_TRUE(reply.waitForFinished(1s));
+  EXPECT_TRUE(reply.returnValue().isEnum());
+  EXPECT_EQ(reply.returnValue().toInt(), 200);
+}
+
 TEST_F(HostNodeTest, SignalsArriveWithTheirArguments) {
   auto replica = acquireValid();
   std::vector<Value> got;

@@ -75,7 +75,10 @@ TEST(ClassInterface, LooksUpMembersByNameOrSignature) {
   EXPECT_EQ(c.signalIndex("pinged"), 8);
   EXPECT_EQ(c.signalIndex("pinged(QString,int)"), 8);
   EXPECT_EQ(c.signalIndex("pinged(QString, int)"), 8);
+  EXPECT_EQ(c.signalIndex("pinged(const QString &, int)"), 8);
   EXPECT_EQ(c.signalIndex("pinged(int)"), -1);
+  EXPECT_EQ(c.signalIndex("pinged()"), -1);
+  EXPECT_EQ(c.methodIndex("fire()"), 5);
   EXPECT_EQ(c.methodIndex("add"), 4);
   EXPECT_EQ(c.methodIndex("add(int,int)"), 4);
   EXPECT_EQ(c.methodIndex("pushMode(Mode)"), 1);

@@ -1,5 +1,8 @@
 #include "wire/value_codec.h"
 
+#include <cmath>
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "wire_test_util.h"
@@ -160,6 +163,24 @@ TEST_F(ValueCodec, VariantMapSortsKeysByUtf16CodeUnits) {
             "04000000"
             "3dd800de")
       << hex;
+}
+
+TEST_F(ValueCodec, MapKeysWithNanOrBrokenUtf8StillSort) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  Value::Pairs pairs;
+  for (double k : {nan, 2.0, nan, 1.0}) pairs.emplace_back(Value::float64(k), Value::int32(0));
+  const std::string hex = variantHex(Value::userMap("QMap<double,int>", pairs), types);
+  // 1.0 and 2.0 first, then the NaNs.
+  auto back = decodeHex(hex, types, limits);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->toPairs()[0].first.toDouble(), 1.0);
+  EXPECT_EQ(back->toPairs()[1].first.toDouble(), 2.0);
+  EXPECT_TRUE(std::isnan(back->toPairs()[3].first.toDouble()));
+  Value::Pairs broken;
+  for (const char* k : {"\xed\xa0\x80", "\xf0\x90\x80\x80", "\xee\x80\x80", "b", "\xff"}) {
+    broken.emplace_back(Value::string(k), Value::int32(1));
+  }
+  EXPECT_FALSE(variantHex(Value::map(broken), types).empty());
 }
 
 TEST_F(ValueCodec, VariantHashKeepsItsOrder) {
@@ -499,6 +520,19 @@ TEST_F(ValueCodec, CustomCodecsAreUsedByName) {
         return Value::userList("Rgb", {Value::uint32(rgb)});
       });
   expectWire(Value::userList("Rgb", {Value::uint32(0x102030)}), userHeader("Rgb") + "30201000");
+}
+
+TEST_F(ValueCodec, ReRegisteringATypeChangesHowContainersOfItAreCoded) {
+  types.registerStruct("Cell", {{"x", "int"}});
+  const Value ints = Value::userList("QList<Cell>", {Value::userList("Cell", {Value::int32(1)})});
+  expectWire(ints, userHeader("QList<Cell>") + "01000000 01000000");
+  // A later definition replaces the layout the container had already resolved.
+  types.registerStruct("Cell", {{"x", "QString"}});
+  const Value strings =
+      Value::userList("QList<Cell>", {Value::userList("Cell", {Value::string("a")})});
+  expectWire(strings, userHeader("QList<Cell>") + "01000000" + leString("a"));
+  Writer w;
+  EXPECT_FALSE(encodeVariant(w, ints, types).ok());
 }
 
 TEST_F(ValueCodec, PayloadsCanBeEncodedWithoutTheHeader) {
