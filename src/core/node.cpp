@@ -133,6 +133,19 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
                  [weak, key](const Error& reason) {
                    if (auto self = weak.lock()) self->onClosed(key, reason);
                  }});
+    // A peer that accepts but never greets would hold the replicas Uninitialized forever.
+    std::weak_ptr<detail::PeerConnection> weakPeer = peer;
+    loop.startTimer(options.limits.handshakeTimeout, [weak, weakPeer, key] {
+      auto self = weak.lock();
+      auto p = weakPeer.lock();
+      if (!self || !p) return;
+      auto it = self->conns.find(key);
+      if (it == self->conns.end() || it->second.greeted) return;
+      self->dropConnection(key, makeError(ErrorCode::Timeout,
+                                          key->peerName() + " sent no handshake within " +
+                                              std::to_string(self->options.limits.handshakeTimeout.count()) +
+                                              " ms"));
+    });
   }
 
   void onClosed(detail::PeerConnection* key, const Error& reason) {

@@ -472,6 +472,26 @@ TEST(ProtocolTest, AHostThatSpeaksAnotherVersionIsAProtocolMismatch) {
   EXPECT_TRUE(logs.contains("offered \"QtRO 1.3\""));
 }
 
+TEST(ProtocolTest, AHostThatNeverGreetsIsDroppedAfterTheHandshakeTimeout) {
+  ManualLoop loop;
+  ChannelPtr silent;
+  auto listener = loop.listen("tcp://127.0.0.1:2001", [&](ChannelPtr channel) {
+    silent = std::move(channel);
+    silent->start({});
+  });
+  ASSERT_TRUE(listener);
+  NodeOptions options;
+  options.limits.handshakeTimeout = 1000ms;
+  options.reconnectDelay = 60000ms;
+  Node node(loop, options);
+  ASSERT_TRUE(node.connectToNode("tcp://127.0.0.1:2001"));
+  loop.advance(900ms);
+  EXPECT_NE(node.lastError().code, ErrorCode::Timeout);
+  loop.advance(200ms);
+  EXPECT_EQ(node.lastError().code, ErrorCode::Timeout);
+  EXPECT_NE(node.lastError().reason.find("sent no handshake"), std::string::npos);
+}
+
 TEST(RegistryTest, NodeFindsASourceThroughTheRegistry) {
   ManualLoop loop;
   Host registry(loop);
