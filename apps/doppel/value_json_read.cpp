@@ -503,7 +503,8 @@ private:
   Result<Value> gadgetValue(const Json& j, const GadgetDef& gadget, int depth) {
     if (!j.is_object())
       return expected("an object with the fields " + fieldList(gadget), gadget.name, j);
-    for (const auto& [key, item] : j.items()) {
+    for (const auto& entry : j.items()) {
+      const std::string& key = entry.key();  // clang 14 cannot capture structured bindings
       const bool known = std::any_of(gadget.properties.begin(), gadget.properties.end(),
                                      [&key](const Parameter& p) { return p.name == key; });
       if (!known) {

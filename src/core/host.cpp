@@ -50,6 +50,8 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
     std::string name;
     ClassInterface definition;  ///< the interface as sent in InitDynamicPacket
     std::vector<detail::PeerConnection*> listeners;
+    std::vector<char> dirty;       ///< per property: a change waits in dirtyList
+    std::vector<int> dirtyList;    ///< changed properties, in the order they first changed
   };
 
   Impl(EventLoop& l, HostOptions o) : loop(l), options(std::move(o)) {}
@@ -63,6 +65,12 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
   std::vector<std::unique_ptr<Listener>> listeners;
   std::map<detail::PeerConnection*, Conn> conns;
   std::map<std::string, Entry, std::less<>> entries;
+  std::map<const Source*, Entry*> bySource;
+  /// Entries with property changes not yet sent. Changes are coalesced until the loop comes
+  /// round (latest value wins), and always sent before anything else goes to a replica, so
+  /// replicas see changes, signals and replies in the order the source made them.
+  std::vector<Entry*> dirtyEntries;
+  bool flushPosted = false;
 
   // Registry role.
   std::unique_ptr<Source> registrySource;
@@ -74,9 +82,8 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
   std::vector<ScopedConnection> registryConnections;
 
   Entry* findEntry(const Source& source) {
-    for (auto& [name, e] : entries)
-      if (e.source == &source) return &e;
-    return nullptr;
+    auto it = bySource.find(&source);
+    return it == bySource.end() ? nullptr : it->second;
   }
 
   std::string advertisedUrl() const { return listeners.empty() ? std::string() : listeners.front()->url(); }
@@ -155,6 +162,7 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
       return;
     }
     Entry& e = it->second;
+    flushChanges();
     if (std::find(e.listeners.begin(), e.listeners.end(), &conn) == e.listeners.end())
       e.listeners.push_back(&conn);
     std::vector<Value> values;
@@ -195,8 +203,7 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
       return;
     }
     for (std::size_t i = 0; i < call.args.size(); ++i) {
-      if (!wire::matchesType(call.args[i], qualifyEnum(iface, method.params[i].type), types) &&
-          !wire::matchesType(call.args[i], method.params[i].type, types)) {
+      if (!wire::matchesType(call.args[i], method.params[i].type, types)) {
         refuse(conn, call, "argument " + std::to_string(i + 1) + " of " + method.signature() +
                                " is " + std::string(call.args[i].typeName()) + ", expected " +
                                method.params[i].type);
@@ -209,6 +216,7 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
     }
     auto keep = shared_from_this();  // the slot may destroy the host
     Value result = e.source->invoke(call.index, call.args);
+    flushChanges();  // what the slot changed arrives before its reply
     if (call.serialId >= 0 && conn.isOpen())
       conn.send(wire::InvokeReplyPacket{call.name, call.serialId, std::move(result)});
   }
@@ -226,8 +234,7 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
       refuse(conn, call, "property " + prop.name + " is not writable");
       return;
     }
-    if (!wire::matchesType(call.args[0], qualifyEnum(iface, prop.type), types) &&
-        !wire::matchesType(call.args[0], prop.type, types)) {
+    if (!wire::matchesType(call.args[0], prop.type, types)) {
       refuse(conn, call, "property " + prop.name + " is " + prop.type + ", not " +
                              std::string(call.args[0].typeName()));
       return;
@@ -249,22 +256,60 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
   void sourcePropertyChanged(Source& source, int index) override {
     Entry* e = findEntry(source);
     if (!e || e->listeners.empty()) return;
-    const PropertyDef& prop = source.interface().properties[static_cast<std::size_t>(index)];
-    if (prop.notifySignal < 0) return;  // like Qt: only properties with a NOTIFY are pushed
-    const Value& value = source.property(index);
-    const wire::Packet change = wire::PropertyChangePacket{e->name, index, value};
-    const auto& signal = source.interface().signalDefs[static_cast<std::size_t>(prop.notifySignal)];
-    std::vector<Value> args;
-    if (!signal.params.empty()) args.push_back(value);
-    const wire::Packet notify =
-        wire::InvokePacket{e->name, wire::InvokeCall::InvokeMetaMethod, prop.notifySignal,
-                           std::move(args), -1, index};
-    broadcast(*e, detail::encodeFrames({&change, &notify}, types, kComponent));
+    if (source.interface().properties[static_cast<std::size_t>(index)].notifySignal < 0)
+      return;  // like Qt: only properties with a NOTIFY are pushed
+    auto& flag = e->dirty[static_cast<std::size_t>(index)];
+    if (flag) return;
+    flag = 1;
+    if (e->dirtyList.empty()) dirtyEntries.push_back(e);
+    e->dirtyList.push_back(index);
+    if (!flushPosted) {
+      flushPosted = true;
+      std::weak_ptr<Impl> weak = weak_from_this();
+      loop.post([weak] {
+        if (auto self = weak.lock()) self->flushChanges();
+      });
+    }
+  }
+
+  /// Sends every coalesced change: per property its latest value and its notify signal, all
+  /// changes of one source in one buffer shared by its listeners.
+  void flushChanges() {
+    flushPosted = false;
+    if (dirtyEntries.empty()) return;
+    auto pendingEntries = std::move(dirtyEntries);
+    dirtyEntries.clear();
+    for (Entry* e : pendingEntries) {
+      auto frames = std::make_shared<std::string>();
+      const ClassInterface& iface = e->source->interface();
+      for (int index : e->dirtyList) {
+        e->dirty[static_cast<std::size_t>(index)] = 0;
+        const PropertyDef& prop = iface.properties[static_cast<std::size_t>(index)];
+        const Value& value = e->source->property(index);
+        const auto& signal = iface.signalDefs[static_cast<std::size_t>(prop.notifySignal)];
+        std::vector<Value> args;
+        if (!signal.params.empty()) args.push_back(value);
+        const wire::Packet change = wire::PropertyChangePacket{e->name, index, value};
+        const wire::Packet notify =
+            wire::InvokePacket{e->name, wire::InvokeCall::InvokeMetaMethod, prop.notifySignal,
+                               std::move(args), -1, index};
+        for (const auto* packet : {&change, &notify}) {
+          if (auto r = wire::encodePacket(*frames, *packet, types); !r) {
+            log(LogLevel::Error, kComponent,
+                "cannot encode a change of " + e->name + "." + prop.name + ": " +
+                    r.error().toString());
+          }
+        }
+      }
+      e->dirtyList.clear();
+      broadcast(*e, frames);
+    }
   }
 
   void sourceSignal(Source& source, int signalIndex, const std::vector<Value>& args) override {
     Entry* e = findEntry(source);
     if (!e || e->listeners.empty()) return;
+    flushChanges();
     int propertyIndex = -1;
     const auto& props = source.interface().properties;
     for (std::size_t i = 0; i < props.size(); ++i)
@@ -300,6 +345,8 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
     Entry& e = entries[name];
     e.source = &source;
     e.name = name;
+    e.dirty.assign(source.interface().properties.size(), 0);
+    bySource[&source] = &e;
     e.definition = wireDefinition(source.interface());
     observe(source);
     broadcastAll(wire::ObjectList{{objectInfo(e)}});
@@ -311,9 +358,11 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
     Entry* e = findEntry(source);
     if (!e) return;
     unobserve(source);
+    flushChanges();
     const std::string name = e->name;
     for (auto* listener : e->listeners) listener->send(wire::RemoveObject{name});
     withdraw(*e);
+    bySource.erase(&source);
     entries.erase(name);
   }
 

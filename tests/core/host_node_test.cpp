@@ -131,6 +131,36 @@ TEST_F(HostNodeTest, PropertyChangesArePushedWithTheirNotifySignal) {
   EXPECT_EQ(replica->property("temperature"), Value::float64(31.25));
 }
 
+TEST_F(HostNodeTest, ABurstOfChangesIsCoalescedToTheLatestValue) {
+  auto replica = acquireValid();
+  int changes = 0;
+  replica->propertyChanged.connect([&](int, const Value&) { ++changes; });
+  for (int i = 1; i <= 100000; ++i) ASSERT_TRUE(source->setProperty("speed", Value::int32(i)));
+  loop.drain();
+  EXPECT_EQ(replica->property("speed"), Value::int32(100000));
+  EXPECT_EQ(changes, 1);
+}
+
+TEST_F(HostNodeTest, ChangesArriveBeforeTheSignalsAndRepliesThatFollowThem) {
+  auto replica = acquireValid();
+  std::vector<std::string> events;
+  replica->propertyChanged.connect([&](int i, const Value& v) {
+    events.push_back("change " + std::to_string(i) + "=" + std::to_string(v.toInt()));
+  });
+  replica->signalEmitted.connect([&](int i, const std::vector<Value>&) {
+    if (i == 5) events.push_back("alarm");
+  });
+  ASSERT_TRUE(source->setProperty("speed", Value::int32(1)));
+  ASSERT_TRUE(source->emitSignal("alarm", {Value::string("x")}));
+  ASSERT_TRUE(source->setProperty("speed", Value::int32(2)));
+  auto reply = replica->call("reset", {Value::int32(3)});  // sets speed to 3, returns 6
+  reply.then([&](const PendingReply&) { events.push_back("reply"); });
+  ASSERT_TRUE(reply.waitForFinished(1s));
+  loop.drain();
+  EXPECT_EQ(events, (std::vector<std::string>{"change 3=1", "alarm", "change 3=2", "change 3=3",
+                                              "reply"}));
+}
+
 TEST_F(HostNodeTest, SourceRefusesAValueOfTheWrongType) {
   auto r = source->setProperty("speed", Value::string("fast"));
   ASSERT_FALSE(r);
