@@ -459,14 +459,24 @@ bool operator==(const Value& a, const Value& b) {
 std::string Value::debugString() const {
   if (!isValid()) return "invalid";
   std::string out(typeName());
+  // Appends piece by piece: GCC 12 reports a false -Wrestrict at -O3 for "(" + s + ")".
   struct Render {
     std::string& out;
+    void wrap(const std::string& inner) const {
+      out += '(';
+      out += inner;
+      out += ')';
+    }
     void operator()(std::monostate) const {}
     void operator()(bool v) const { out += v ? "(true)" : "(false)"; }
-    void operator()(std::int64_t v) const { out += "(" + std::to_string(v) + ")"; }
-    void operator()(std::uint64_t v) const { out += "(" + std::to_string(v) + ")"; }
-    void operator()(double v) const { out += "(" + formatDouble(v) + ")"; }
-    void operator()(char16_t v) const { out += "(U+" + std::to_string(unsigned{v}) + ")"; }
+    void operator()(std::int64_t v) const { wrap(std::to_string(v)); }
+    void operator()(std::uint64_t v) const { wrap(std::to_string(v)); }
+    void operator()(double v) const { wrap(formatDouble(v)); }
+    void operator()(char16_t v) const {
+      out += "(U+";
+      out += std::to_string(unsigned{v});
+      out += ')';
+    }
     void operator()(const Text& v) const {
       out += '(';
       appendQuoted(out, v);
@@ -484,29 +494,61 @@ std::string Value::debugString() const {
       out += '{';
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (i) out += ", ";
-        out += v[i].first.debugString() + ": " + v[i].second.debugString();
+        out += v[i].first.debugString();
+        out += ": ";
+        out += v[i].second.debugString();
       }
       out += '}';
     }
     void operator()(const Date& v) const {
-      out += v.isNull() ? "(null)" : "(jd " + std::to_string(v.julianDay) + ")";
+      if (v.isNull()) {
+        out += "(null)";
+      } else {
+        out += "(jd ";
+        out += std::to_string(v.julianDay);
+        out += ')';
+      }
     }
     void operator()(const Time& v) const {
-      out += v.isNull() ? "(null)" : "(" + std::to_string(v.msecs) + " ms)";
+      if (v.isNull()) {
+        out += "(null)";
+      } else {
+        out += '(';
+        out += std::to_string(v.msecs);
+        out += " ms)";
+      }
     }
     void operator()(const DateTime& v) const {
-      out += "(jd " + std::to_string(v.date.julianDay) + ", " + std::to_string(v.time.msecs) +
-             " ms, spec " + std::to_string(static_cast<int>(v.spec));
-      if (v.spec == DateTime::Spec::OffsetFromUtc) out += " " + std::to_string(v.offsetSeconds);
-      if (v.spec == DateTime::Spec::TimeZone) out += " " + v.timeZone;
+      out += "(jd ";
+      out += std::to_string(v.date.julianDay);
+      out += ", ";
+      out += std::to_string(v.time.msecs);
+      out += " ms, spec ";
+      out += std::to_string(static_cast<int>(v.spec));
+      if (v.spec == DateTime::Spec::OffsetFromUtc) {
+        out += ' ';
+        out += std::to_string(v.offsetSeconds);
+      }
+      if (v.spec == DateTime::Spec::TimeZone) {
+        out += ' ';
+        out += v.timeZone;
+      }
       out += ')';
     }
-    void operator()(const Uuid& v) const { out += "(" + v.toString() + ")"; }
+    void operator()(const Uuid& v) const { wrap(v.toString()); }
     void operator()(const Geometry& v) const {
-      out += "(" + formatDouble(v.v[0]) + ", " + formatDouble(v.v[1]) + ", " +
-             formatDouble(v.v[2]) + ", " + formatDouble(v.v[3]) + ")";
+      out += '(';
+      for (std::size_t i = 0; i < v.v.size(); ++i) {
+        if (i) out += ", ";
+        out += formatDouble(v.v[i]);
+      }
+      out += ')';
     }
-    void operator()(const BitArray& v) const { out += "(" + std::to_string(v.size) + " bits)"; }
+    void operator()(const BitArray& v) const {
+      out += '(';
+      out += std::to_string(v.size);
+      out += " bits)";
+    }
   };
   std::visit(Render{out}, m_data);
   return out;
