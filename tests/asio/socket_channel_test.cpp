@@ -275,7 +275,9 @@ TEST_P(TransportTest, SlowReaderEventuallyClosesTheChannelAtTheLimit) {
 }
 
 TEST_P(TransportTest, DestroyingAChannelInsideOnDataIsSafe) {
-  auto [clientChannel, serverChannel] = connectPair(url());
+  auto pair = connectPair(url());  // clang 14 cannot capture structured bindings
+  auto& clientChannel = pair.first;
+  auto& serverChannel = pair.second;
   ASSERT_TRUE(clientChannel && serverChannel);
   int calls = 0;
   bool closedCalled = false;
@@ -291,7 +293,9 @@ TEST_P(TransportTest, DestroyingAChannelInsideOnDataIsSafe) {
 }
 
 TEST_P(TransportTest, DestroyingAChannelInsideOnClosedIsSafe) {
-  auto [clientChannel, serverChannel] = connectPair(url());
+  auto pair = connectPair(url());
+  auto& clientChannel = pair.first;
+  auto& serverChannel = pair.second;
   ASSERT_TRUE(clientChannel && serverChannel);
   bool closed = false;
   clientChannel->start({[](std::string_view) {},
