@@ -17,6 +17,7 @@
 
 #include "doppel/channel.h"
 #include "doppel/event_loop.h"
+#include "doppel/interface.h"
 #include "doppel/limits.h"
 #include "doppel/result.h"
 #include "doppel/source.h"
@@ -54,6 +55,14 @@ public:
   Result<void> enableRegistry();
   /// Registers every source of this host (now and later) with the registry at `url`.
   Result<void> setRegistryUrl(std::string_view url);
+
+  /// Makes an application type known to the codec, by its Qt type name, so values of it can
+  /// be sent and received: a POD (one value per field, like a Q_GADGET), an enum (an integer of
+  /// its size), or a struct whose fields are streamed bare one after the other (like a type
+  /// with hand-written QDataStream operators). Interfaces register their own PODs and enums.
+  void registerGadget(const GadgetDef& gadget);
+  void registerEnum(std::string_view qualifiedName, const EnumDef& def);
+  void registerStruct(std::string name, std::vector<Parameter> fields);
 
   std::size_t connectionCount() const;
   EventLoop& loop();

@@ -15,6 +15,7 @@
 
 #include "doppel/channel.h"
 #include "doppel/event_loop.h"
+#include "doppel/interface.h"
 #include "doppel/limits.h"
 #include "doppel/replica.h"
 #include "doppel/result.h"
@@ -69,6 +70,14 @@ public:
   /// Runs the loop until every URL given to connectToNode has sent its ObjectList (and the
   /// registry, if set, its directory), or `timeout`; returns whether that happened.
   bool waitForConnected(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000));
+
+  /// Makes an application type known to the codec, by its Qt type name, so values of it can
+  /// be sent and received: a POD (one value per field, like a Q_GADGET), an enum (an integer of
+  /// its size), or a struct whose fields are streamed bare one after the other (like a type
+  /// with hand-written QDataStream operators). Interfaces register their own PODs and enums.
+  void registerGadget(const GadgetDef& gadget);
+  void registerEnum(std::string_view qualifiedName, const EnumDef& def);
+  void registerStruct(std::string name, std::vector<Parameter> fields);
 
   void setHeartbeatInterval(std::chrono::milliseconds interval);
 

@@ -27,14 +27,24 @@ std::string qualifyEnum(const ClassInterface& iface, const std::string& type) {
   return type;
 }
 
-ClassInterface wireDefinition(const ClassInterface& iface) {
+/// A property or parameter type as Qt's hosts write it: lists and maps of gadgets become
+/// QtROSequentialContainer / QtROAssociativeContainer (protocol §6.2), which a Qt dynamic
+/// replica resolves (it has no QList<MyPod> type); return types keep their names, as on Qt.
+std::string wireType(const ClassInterface& iface,
+                     const wire::TypeRegistry& types,
+                     const std::string& type) {
+  const std::string_view generic = wire::genericContainerName(type, types);
+  return generic.empty() ? qualifyEnum(iface, type) : std::string(generic);
+}
+
+ClassInterface wireDefinition(const ClassInterface& iface, const wire::TypeRegistry& types) {
   ClassInterface out = iface;
-  for (auto& p : out.properties) p.type = qualifyEnum(iface, p.type);
+  for (auto& p : out.properties) p.type = wireType(iface, types, p.type);
   for (auto& s : out.signalDefs)
-    for (auto& p : s.params) p.type = qualifyEnum(iface, p.type);
+    for (auto& p : s.params) p.type = wireType(iface, types, p.type);
   for (auto& m : out.methods) {
     m.returnType = qualifyEnum(iface, m.returnType);
-    for (auto& p : m.params) p.type = qualifyEnum(iface, p.type);
+    for (auto& p : m.params) p.type = wireType(iface, types, p.type);
   }
   return out;
 }
@@ -347,7 +357,7 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
     e.name = name;
     e.dirty.assign(source.interface().properties.size(), 0);
     bySource[&source] = &e;
-    e.definition = wireDefinition(source.interface());
+    e.definition = wireDefinition(source.interface(), types);
     observe(source);
     broadcastAll(wire::ObjectList{{objectInfo(e)}});
     announce(e);
@@ -524,6 +534,14 @@ Result<void> Host::setRegistryUrl(std::string_view url) {
     if (auto self = weak.lock()) self->onRegistryReplicaValid();
   }));
   return {};
+}
+
+void Host::registerGadget(const GadgetDef& gadget) { m_impl->types.registerGadget(gadget); }
+void Host::registerEnum(std::string_view qualifiedName, const EnumDef& def) {
+  m_impl->types.registerEnum(qualifiedName, def);
+}
+void Host::registerStruct(std::string name, std::vector<Parameter> fields) {
+  m_impl->types.registerStruct(std::move(name), std::move(fields));
 }
 
 std::size_t Host::connectionCount() const { return m_impl->conns.size(); }

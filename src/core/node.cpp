@@ -439,6 +439,14 @@ void Node::setHeartbeatInterval(std::chrono::milliseconds interval) {
   }
 }
 
+void Node::registerGadget(const GadgetDef& gadget) { m_impl->types.registerGadget(gadget); }
+void Node::registerEnum(std::string_view qualifiedName, const EnumDef& def) {
+  m_impl->types.registerEnum(qualifiedName, def);
+}
+void Node::registerStruct(std::string name, std::vector<Parameter> fields) {
+  m_impl->types.registerStruct(std::move(name), std::move(fields));
+}
+
 const Error& Node::lastError() const { return m_impl->lastError; }
 
 EventLoop& Node::loop() { return m_impl->loop; }

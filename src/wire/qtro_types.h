@@ -19,6 +19,9 @@ inline constexpr std::string_view kQroName = "QRemoteObjectPackets::QRO_";
 inline constexpr std::string_view kQsqName = "QRemoteObjectPackets::QSQ_";
 inline constexpr std::string_view kQasName = "QRemoteObjectPackets::QAS_";
 inline constexpr std::string_view kVariantName = "QVariant";
+/// What Qt calls a gadget container in definitions and when it does not know its type (§4.4).
+inline constexpr std::string_view kSequentialContainerName = "QtROSequentialContainer";
+inline constexpr std::string_view kAssociativeContainerName = "QtROAssociativeContainer";
 
 /// "QVariant" as an element type (QHash<int,QVariant>, gadget-free containers): a whole QVariant.
 Result<void> encodeAnyVariant(Writer& out, const Value& value, const TypeRegistry& types);

@@ -171,6 +171,22 @@ const TypeInfo* childType(const TypeRegistry& types,
   return info;
 }
 
+/// Whether values of `info` travel wrapped (protocol §4.4): QSQ_ for a list of gadgets, QAS_
+/// for a map or hash whose values are gadgets.
+enum class Wrapper { None, Sequence, Associative };
+
+Wrapper wrapperFor(const TypeRegistry& types, const TypeInfo& info) {
+  Scratch scratch;
+  if (info.kind == Kind::List) {
+    const TypeInfo* elem = childType(types, info, 0, scratch);
+    if (elem != nullptr && elem->kind == Kind::Gadget) return Wrapper::Sequence;
+  } else if (info.kind == Kind::Map || info.kind == Kind::Hash) {
+    const TypeInfo* value = childType(types, info, 1, scratch);
+    if (value != nullptr && value->kind == Kind::Gadget) return Wrapper::Associative;
+  }
+  return Wrapper::None;
+}
+
 // Map key order ------------------------------------------------------------------------------
 
 enum class KeyOrder { None, Utf16, Bytes, Signed, Unsigned, Floating };
@@ -374,19 +390,13 @@ bool Encoder::variant(Writer& w, const Value& v) {
       return builtin(w, v, info->id);
     case Kind::Enum:
       return enumAsVariant(w, v, info->enumSize);
-    case Kind::List: {
-      Scratch elemScratch;
-      const TypeInfo* elem = childType(m_types, *info, 0, elemScratch);
-      if (elem != nullptr && elem->kind == Kind::Gadget) return wrapSequence(w, v, *info);
+    case Kind::List:
+      if (wrapperFor(m_types, *info) == Wrapper::Sequence) return wrapSequence(w, v, *info);
       break;
-    }
     case Kind::Map:
-    case Kind::Hash: {
-      Scratch valueScratch;
-      const TypeInfo* value = childType(m_types, *info, 1, valueScratch);
-      if (value != nullptr && value->kind == Kind::Gadget) return wrapAssociative(w, v, *info);
+    case Kind::Hash:
+      if (wrapperFor(m_types, *info) == Wrapper::Associative) return wrapAssociative(w, v, *info);
       break;
-    }
     case Kind::Custom:
       if (info->name == detail::kVariantName) {
         return fail(ErrorCode::WrongType, "a value cannot have the type QVariant itself");
@@ -1271,6 +1281,21 @@ bool matchesType(const Value& value, std::string_view declaredType, const TypeRe
 
 Value defaultValueFor(std::string_view typeName, const TypeRegistry& types) {
   return defaultFor(typeName, types, 0);
+}
+
+std::string_view genericContainerName(std::string_view typeName, const TypeRegistry& types) {
+  TypeInfo scratch;
+  const TypeInfo* info = types.lookup(typeName, scratch);
+  if (info == nullptr) return {};
+  switch (wrapperFor(types, *info)) {
+    case Wrapper::Sequence:
+      return detail::kSequentialContainerName;
+    case Wrapper::Associative:
+      return detail::kAssociativeContainerName;
+    case Wrapper::None:
+      break;
+  }
+  return {};
 }
 
 // QtRO's own types (qtro_types.h) ------------------------------------------------------------

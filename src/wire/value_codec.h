@@ -35,4 +35,10 @@ bool matchesType(const Value& value, std::string_view declaredType, const TypeRe
 /// The zero value of a type ("int" -> 0, "QString" -> empty string, a gadget -> zero fields).
 Value defaultValueFor(std::string_view typeName, const TypeRegistry& types);
 
+/// The name Qt gives a gadget container in a definition (protocol §4.4, §6.2):
+/// "QtROSequentialContainer" for a list of gadgets, "QtROAssociativeContainer" for a map or hash
+/// to gadgets, empty for every other type. These are exactly the values encodeVariant wraps in
+/// QSQ_ / QAS_. A Qt dynamic replica cannot resolve a gadget container by its own name.
+std::string_view genericContainerName(std::string_view typeName, const TypeRegistry& types);
+
 }  // namespace doppel::wire

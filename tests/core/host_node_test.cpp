@@ -1,5 +1,7 @@
 // Host and Node over in-memory channels in virtual time: the whole protocol conversation,
 // reconnects and timeouts, with no sockets and no waiting.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "doppel/host.h"
@@ -297,6 +299,60 @@ TEST(EnumTest, ReplicaGivesEnumValuesBackTheirTypeAndUnsignedRange) {
   EXPECT_EQ(reply.returnValue().toInt(), 200);
 }
 
+TEST(GadgetContainerTest, DefinitionNamesListsAndMapsOfGadgetsAsQtHostsDo) {
+  // A Qt dynamic replica has no type "QList<MyPod>": Qt hosts call gadget containers
+  // QtROSequentialContainer / QtROAssociativeContainer in property and parameter types (but not
+  // in return types), and so must a doppel host, or the property stays invalid on Qt (§6.2).
+  ManualLoop loop;
+  Host host(loop);
+  ASSERT_TRUE(host.listen(kUrl));
+  Source source(InterfaceBuilder("Lab")
+                    .gadget(GadgetDef{"MyPod", {{"i", "int"}, {"s", "QString"}}, {}})
+                    .property("pods", "QList<MyPod>", PropertyMode::ReadPush)
+                    .property("byName", "QMap<QString,MyPod>", PropertyMode::ReadPush)
+                    .property("ints", "QList<int>", PropertyMode::ReadPush)
+                    .signal("podsSeen", {{"pods", "QList<MyPod>"}, {"n", "int"}})
+                    .slot("reversePods", {{"pods", "QList<MyPod>"}}, "QList<MyPod>")
+                    .build());
+  const auto pod = [](int i, const char* s) {
+    return Value::userList("MyPod", {Value::int32(i), Value::string(s)});
+  };
+  const Value pods = Value::userList("QList<MyPod>", {pod(1, "one"), pod(2, "two")});
+  const Value byName = Value::userMap("QMap<QString,MyPod>", {{Value::string("a"), pod(3, "a")}});
+  ASSERT_TRUE(source.setProperty("pods", pods));
+  ASSERT_TRUE(source.setProperty("byName", byName));
+  ASSERT_TRUE(source.onCall("reversePods", [](const std::vector<Value>& args) {
+    Value::List items = args[0].toList();
+    std::reverse(items.begin(), items.end());
+    return Value::userList("QList<MyPod>", std::move(items));
+  }));
+  ASSERT_TRUE(host.enableRemoting(source));
+  Node node(loop);
+  ASSERT_TRUE(node.connectToNode(kUrl));
+  auto replica = node.acquireDynamic("Lab");
+  ASSERT_TRUE(replica->waitForSource(1s));
+
+  const auto& iface = replica->interface();
+  EXPECT_EQ(iface.properties[0].type, "QtROSequentialContainer");
+  EXPECT_EQ(iface.properties[1].type, "QtROAssociativeContainer");
+  EXPECT_EQ(iface.properties[2].type, "QList<int>");
+  EXPECT_EQ(iface.signalDefs[0].signature(), "podsChanged(QtROSequentialContainer)");
+  EXPECT_EQ(iface.properties[0].notifySignal, 0);
+  EXPECT_EQ(iface.signalDefs[iface.signalIndex("podsSeen")].signature(),
+            "podsSeen(QtROSequentialContainer,int)");
+  const MethodDef& reverse =
+      iface.methods[static_cast<std::size_t>(iface.methodIndex("reversePods"))];
+  EXPECT_EQ(reverse.signature(), "reversePods(QtROSequentialContainer)");
+  EXPECT_EQ(reverse.returnType, "QList<MyPod>");
+  // The source keeps its own names; the values keep theirs on the wire (QSQ_ / QAS_).
+  EXPECT_EQ(source.interface().properties[0].type, "QList<MyPod>");
+  EXPECT_EQ(replica->property("pods"), pods);
+  EXPECT_EQ(replica->property("byName"), byName);
+  auto reply = replica->call("reversePods", {pods});
+  ASSERT_TRUE(reply.waitForFinished(1s));
+  EXPECT_EQ(reply.returnValue(), Value::userList("QList<MyPod>", {pod(2, "two"), pod(1, "one")}));
+}
+
 TEST_F(HostNodeTest, SignalsArriveWithTheirArguments) {
   auto replica = acquireValid();
   std::vector<Value> got;
@@ -520,6 +576,35 @@ TEST(ProtocolTest, AHostThatNeverGreetsIsDroppedAfterTheHandshakeTimeout) {
   loop.advance(200ms);
   EXPECT_EQ(node.lastError().code, ErrorCode::Timeout);
   EXPECT_NE(node.lastError().reason.find("sent no handshake"), std::string::npos);
+}
+
+TEST(TypesTest, AnApplicationStructTravelsOnceBothEndsRegisterIt) {
+  ManualLoop loop;
+  Host host(loop);
+  ASSERT_TRUE(host.listen(kUrl));
+  // A type with hand-written stream operators: three ints, streamed bare.
+  const std::vector<Parameter> fields{{"x", "int"}, {"y", "int"}, {"z", "int"}};
+  host.registerStruct("Vec3", fields);
+  Source source(InterfaceBuilder("Space").property("where", "Vec3").build());
+  const Value where =
+      Value::userList("Vec3", {Value::int32(1), Value::int32(-2), Value::int32(3)});
+  ASSERT_TRUE(source.setProperty("where", where));
+  ASSERT_TRUE(host.enableRemoting(source));
+
+  Node node(loop);
+  node.registerStruct("Vec3", fields);
+  ASSERT_TRUE(node.connectToNode(kUrl));
+  auto replica = node.acquireDynamic("Space");
+  ASSERT_TRUE(replica->waitForSource(1s));
+  EXPECT_EQ(replica->property("where"), where);
+
+  // A node that does not know the type cannot decode the values, says so, and stays up.
+  LogCapture logs;
+  Node stranger(loop);
+  ASSERT_TRUE(stranger.connectToNode(kUrl));
+  auto blind = stranger.acquireDynamic("Space");
+  EXPECT_FALSE(blind->waitForSource(200ms));
+  EXPECT_TRUE(logs.contains("Vec3"));
 }
 
 TEST(RegistryTest, NodeFindsASourceThroughTheRegistry) {

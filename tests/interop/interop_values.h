@@ -5,7 +5,10 @@
 //   name         the property name (in .rep order for INTEROP_PROPERTIES)
 //   type         the .rep / Qt type name, as a string
 //   kind         Value (compared exactly, type included), Gadget (a POD: the Qt column lists its
-//                fields in order), Enum (the Qt column is the integer)
+//                fields in order), GadgetList (a list of PODs, QSQ_ on the wire: the Qt column is a
+//                QVariantList of field lists), GadgetMap (a map to PODs, QAS_ on the wire: the Qt
+//                column is a QVariantList of {key, field list} pairs in key order), Enum (the Qt
+//                column is the integer)
 //   qtValue      a QVariant expression (only expanded in Qt programs)
 //   doppelValue  a doppel::Value expression (only expanded in doppel programs; `Value`, `Date`,
 //                `Time`, `DateTime` and `Uuid` name the doppel types there)
@@ -22,6 +25,12 @@
   "Gr\xC3\xBC\xC3\x9F" \
   "e, \xE4\xB8\x96\xE7\x95\x8C \xF0\x9F\x8C\x8D \"q\""
 #define INTEROP_UMLAUT "\xC3\xBCn\xC3\xAF"
+
+// One MyPod(int i, QString s, double d) inside the rows of lists and maps of PODs: its field list
+// (Qt column) and its doppel value.
+#define INTEROP_QT_POD(i, s, d) \
+  QVariant(QVariantList{QVariant::fromValue(int(i)), QVariant::fromValue(s), QVariant::fromValue(double(d))})
+#define INTEROP_DOPPEL_POD(i, s, d) Value::userList("MyPod", {Value::int32(i), s, Value::float64(d)})
 
 // clang-format off
 #define INTEROP_PROPERTIES(X) \
@@ -168,6 +177,31 @@
     (Value::userMap("QMap<QString,int>", {{Value::string("one"), Value::int32(1)}, \
                                            {Value::string("three"), Value::int32(3)}, \
                                            {Value::string("two"), Value::int32(2)}}))) \
+  X(podListProp, "QList<MyPod>", GadgetList, \
+    (QVariantList{INTEROP_QT_POD(1, QStringLiteral("one"), 0.5), \
+                  INTEROP_QT_POD(-2, QString::fromUtf8(INTEROP_UMLAUT), -1e300), \
+                  INTEROP_QT_POD(2147483647, QString(), 3.25)}), \
+    (Value::userList("QList<MyPod>", {INTEROP_DOPPEL_POD(1, Value::string("one"), 0.5), \
+                                      INTEROP_DOPPEL_POD(-2, Value::string(INTEROP_UMLAUT), -1e300), \
+                                      INTEROP_DOPPEL_POD(2147483647, Value::nullString(), 3.25)}))) \
+  X(podMapProp, "QMap<QString,MyPod>", GadgetMap, \
+    (QVariantList{QVariantList{QStringLiteral("a"), INTEROP_QT_POD(10, QStringLiteral("ten"), 1.0)}, \
+                  QVariantList{QString::fromUtf8(INTEROP_UMLAUT), \
+                               INTEROP_QT_POD(-20, QString::fromUtf8(INTEROP_TEXT), -2.5)}}), \
+    (Value::userMap("QMap<QString,MyPod>", \
+                    {{Value::string("a"), INTEROP_DOPPEL_POD(10, Value::string("ten"), 1.0)}, \
+                     {Value::string(INTEROP_UMLAUT), \
+                      INTEROP_DOPPEL_POD(-20, Value::string(INTEROP_TEXT), -2.5)}}))) \
+  X(intBytesHashProp, "QHash<int,QByteArray>", Value, \
+    (QVariant::fromValue(QHash<int, QByteArray>{{-1, QByteArray("minus one")}, {0, QByteArray()}, \
+                                                {65536, QByteArray("\0\xff", 2)}})), \
+    (Value::userMap("QHash<int,QByteArray>", {{Value::int32(-1), Value::bytes("minus one")}, \
+                                              {Value::int32(0), Value::nullBytes()}, \
+                                              {Value::int32(65536), \
+                                               Value::bytes(std::string_view("\0\xff", 2))}}))) \
+  X(pairProp, "std::pair<int,QString>", Value, \
+    (QVariant::fromValue(std::pair<int, QString>(-5, QString::fromUtf8(INTEROP_UMLAUT)))), \
+    (Value::userList("std::pair<int,QString>", {Value::int32(-5), Value::string(INTEROP_UMLAUT)}))) \
   X(variantProp, "QVariant", Value, \
     (QVariant::fromValue(QStringLiteral("inside a QVariant"))), \
     (Value::string("inside a QVariant"))) \
@@ -212,7 +246,7 @@ namespace interop {
 // /work/shared/tools/qtro_wire.py's RepSignatures computes). qt_host stops if its generated
 // source disagrees, so update this when interop.rep changes. doppel_interop_host advertises it
 // with --signature, otherwise a null signature.
-inline constexpr const char* kInteropSignature = "afe6877e839999f814b124fac0bc500ab2e3a822";
+inline constexpr const char* kInteropSignature = "0131adfa4120a43cfc9cb2e1e2923e60924acda5";
 
 // Interop::add(int a, int b) -> int
 inline constexpr int kAddA = 1000000;
@@ -222,6 +256,8 @@ inline constexpr int kAddResult = 999993;
 // Interop::sum(QList<int>) -> qint64 (overflows int on purpose)
 inline constexpr int kSumValues[] = {1, 2, 3, 2147483647};
 inline constexpr std::int64_t kSumResult = 2147483653LL;
+// Interop::reversePods(QList<MyPod>) -> the same PODs in reverse order. Called with the table's
+// podListProp value (QList<MyPod> travels as QRemoteObjectPackets::QSQ_ both ways).
 // Interop::echoPod(MyPod p) -> MyPod(p.i + 1, p.s + "!", p.d * 2)
 inline constexpr int kEchoPodI = 1;
 inline constexpr const char* kEchoPodS = "a";

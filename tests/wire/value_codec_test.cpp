@@ -417,6 +417,30 @@ TEST_F(ValueCodec, QasWithEnumKeysUsesTheEnumSize) {
   expectWire(map, hex);
 }
 
+TEST_F(ValueCodec, GadgetContainersHaveQtsGenericNamesExactlyWhenTheyAreWrapped) {
+  // What a definition must call them for a Qt dynamic replica (protocol §6.2).
+  EXPECT_EQ(genericContainerName("QList<MyPod>", types), "QtROSequentialContainer");
+  EXPECT_EQ(genericContainerName("QVector<MyPod>", types), "QtROSequentialContainer");
+  EXPECT_EQ(genericContainerName("QMap<QString, MyPod>", types), "QtROAssociativeContainer");
+  EXPECT_EQ(genericContainerName("QHash<int,MyPod>", types), "QtROAssociativeContainer");
+  for (const char* plain :
+       {"MyPod", "QList<int>", "QMap<QString,int>", "QHash<int,QByteArray>", "QList<QList<MyPod>>",
+        "QMap<MyPod,int>", "std::pair<int,MyPod>", "QVariantList", "QList<Nope>", "Nope"}) {
+    EXPECT_EQ(genericContainerName(plain, types), "") << plain;
+  }
+  // The same rule as the encoder's: a generic name iff the value travels as QSQ_ / QAS_.
+  const Value pod = Value::userList("MyPod", {Value::int32(1), Value::string("x")});
+  const std::vector<Value> values = {Value::userList("QList<MyPod>", {pod}),
+                                     Value::userMap("QHash<int,MyPod>", {{Value::int32(1), pod}}),
+                                     Value::userList("QList<int>", {Value::int32(1)}),
+                                     Value::userMap("QMap<MyPod,int>", {{pod, Value::int32(1)}})};
+  for (const Value& v : values) {
+    const bool wrapped =
+        variantHex(v, types).find(asciiHex("QRemoteObjectPackets::")) != std::string::npos;
+    EXPECT_EQ(wrapped, !genericContainerName(v.typeName(), types).empty()) << v.typeName();
+  }
+}
+
 TEST_F(ValueCodec, QsqFromAnotherSenderKeepsItsTypeName) {
   // A receiver that does not know "QList<MyPod>" still gets a list named by the wrapper.
   const std::string blob = beBytes("MyPod") + be32(0);

@@ -214,6 +214,11 @@ void checkInteropCalls(const std::string& object, doppel::Replica& rep) {
   for (int v : interop::kSumValues) values.push_back(Value::int32(v));
   checkCall(object + ".sum", rep, "sum", {Value::userList("QList<int>", values)},
             Value::int64(interop::kSumResult));
+  const Value pods = interopd::tableValue(interopd::interopProperties(), "podListProp");
+  Value::List reversed = pods.toList();
+  std::reverse(reversed.begin(), reversed.end());
+  checkCall(object + ".reversePods", rep, "reversePods", {pods},
+            Value::userList("QList<MyPod>", std::move(reversed)));
 }
 
 void checkFireSignals(const std::string& object, doppel::EventLoop& loop, doppel::Replica& rep) {

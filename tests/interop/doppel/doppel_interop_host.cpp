@@ -6,6 +6,7 @@
 // the values of ../interop_values.h and the slot behaviour the Qt host has. With --registry it
 // registers both with the registry at REGURL. With --be-registry it is only the registry of a
 // network (no sources of its own). Prints "READY <url>" once listening; quits on SIGTERM/SIGINT.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -100,6 +101,13 @@ void installInteropSlots(doppel::Source& source) {
                         return Value::int64(total);
                       }),
         "sum");
+  check(source.onCall("reversePods",
+                      [](const std::vector<Value>& a) {
+                        Value::List pods = a[0].toList();
+                        std::reverse(pods.begin(), pods.end());
+                        return Value::userList("QList<MyPod>", std::move(pods));
+                      }),
+        "reversePods");
 }
 
 void installPlainSlots(doppel::Source& source) {

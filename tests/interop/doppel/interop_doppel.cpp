@@ -64,6 +64,7 @@ doppel::ClassInterface interopInterface(bool withSignature) {
   b.slot("echoPod", {{"p", "MyPod"}}, "MyPod");
   b.slot("nextMode", {{"m", "Mode"}}, "Mode");
   b.slot("sum", {{"values", "QList<int>"}}, "qint64");
+  b.slot("reversePods", {{"pods", "QList<MyPod>"}}, "QList<MyPod>");
   return b.build();
 }
 
@@ -136,7 +137,9 @@ bool matches(const Value& actual, const Value& expected, std::string* why) {
     const auto& a = actual.toPairs();
     const auto& e = expected.toPairs();
     if (a.size() != e.size()) return fail(why, "hash size differs");
-    for (const auto& [key, val] : e) {
+    for (const auto& entry : e) {
+      const auto& key = entry.first;  // clang 14 cannot capture structured bindings
+      const auto& val = entry.second;
       const auto it =
           std::find_if(a.begin(), a.end(), [&](const auto& p) { return p.first == key; });
       if (it == a.end()) return fail(why, "key " + key.debugString() + " missing");

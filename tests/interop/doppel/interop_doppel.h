@@ -13,7 +13,7 @@
 
 namespace interopd {
 
-enum class Kind { Value, Gadget, Enum };
+enum class Kind { Value, Gadget, GadgetList, GadgetMap, Enum };
 
 struct Expected {
   std::string name;
@@ -24,8 +24,8 @@ struct Expected {
 
 /// Interop, in .rep order: properties of the table; `<prop>Changed` for the non-CONSTANT ones,
 /// then pinged, richSignal, fired; `push<Prop>` for the READPUSH ones, then add, echo, fire,
-/// echoPod, nextMode, sum. Without `withSignature` no signature (null on the wire), which Qt
-/// typed replicas accept; with it repc's (interop::kInteropSignature), which they check.
+/// echoPod, nextMode, sum, reversePods. Without `withSignature` no signature (null on the wire),
+/// which Qt typed replicas accept; with it repc's (interop::kInteropSignature), which they check.
 doppel::ClassInterface interopInterface(bool withSignature = false);
 /// Plain (typeName null): the properties of the table, NOTIFY signals in property order (none
 /// for the CONSTANT `big`), then somethingHappened; methods greet, trigger, twice (moc order:

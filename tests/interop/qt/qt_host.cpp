@@ -9,6 +9,7 @@
 #include <QMetaProperty>
 #include <QRemoteObjectHost>
 #include <QUrl>
+#include <algorithm>
 #include <cstdio>
 
 #include "../interop_values.h"
@@ -52,6 +53,10 @@ public:
     qint64 total = 0;
     for (int v : values) total += v;
     return total;
+  }
+  QList<MyPod> reversePods(QList<MyPod> pods) override {
+    std::reverse(pods.begin(), pods.end());
+    return pods;
   }
 };
 

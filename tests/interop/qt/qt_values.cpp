@@ -1,9 +1,12 @@
 #include "qt_values.h"
 
+#include <QAssociativeIterable>
 #include <QCoreApplication>
+#include <QDataStream>
 #include <QDate>
 #include <QDateTime>
 #include <QDebug>
+#include <QIODevice>
 #include <QLine>
 #include <QLineF>
 #include <QMap>
@@ -13,6 +16,8 @@
 #include <QPointF>
 #include <QRect>
 #include <QRectF>
+#include <QRemoteObjectNode>
+#include <QSequentialIterable>
 #include <QSize>
 #include <QSizeF>
 #include <QSocketNotifier>
@@ -26,6 +31,12 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+// Qt 6.4's qtremoteobjectglobal.h declares QHash<int,QByteArray> (QIntHash) an extern metatype
+// but libQt6RemoteObjects does not export its registration function: any program registering
+// the type (repc code for a QHash<int,QByteArray> PROP, qRegisterMetaType) fails to link. Each
+// Qt test program links this library, so it provides the function itself.
+QT_IMPL_METATYPE_EXTERN(QIntHash)
 
 namespace interopqt {
 
@@ -103,6 +114,62 @@ bool deepEqual(const QVariant& a, const QVariant& b, QString* why);
 bool fail(QString* why, const QString& text) {
   if (why) *why = text;
   return false;
+}
+
+// The elements of a sequential container (QList<MyPod>, ...) and the entries of an associative
+// one, read through Qt's iterable views; false if `v` is not one. Qt's generic
+// QtROSequentialContainer / QtROAssociativeContainer (private types, no iterable views) derive
+// from QVariantList / QVariantMap and are read as such.
+bool elementsOf(const QVariant& v, QVariantList* out) {
+  if (QByteArray(v.metaType().name()) == kSequentialContainer) {
+    *out = *static_cast<const QVariantList*>(v.constData());
+    return true;
+  }
+  if (v.metaType().id() < QMetaType::User ||
+      !QMetaType::canConvert(v.metaType(), QMetaType::fromType<QSequentialIterable>()))
+    return false;
+  for (const QVariant& e : v.value<QSequentialIterable>()) out->append(e);
+  return true;
+}
+
+// A QRemoteObjectPackets::QSQ_ (private to Qt) read back through its own stream operator:
+// QByteArray typeName, valueTypeName, values; `values` holds valueTypeName again, a count and
+// the elements in the value type's format (protocol §4.4).
+bool unwrapSequence(const QVariant& v, QByteArray* typeName, QVariantList* out) {
+  QByteArray wire;
+  {
+    QDataStream ds(&wire, QIODevice::WriteOnly);
+    if (!v.metaType().save(ds, v.constData())) return false;
+  }
+  QDataStream ds(wire);
+  QByteArray valueTypeName, values;
+  ds >> *typeName >> valueTypeName >> values;
+  const QMetaType valueType = QMetaType::fromName(valueTypeName);
+  if (ds.status() != QDataStream::Ok || !valueType.isValid()) return false;
+  QDataStream vs(values);
+  QByteArray again;
+  quint32 count = 0;
+  vs >> again >> count;
+  for (quint32 i = 0; i < count && vs.status() == QDataStream::Ok; ++i) {
+    QVariant e(valueType);
+    if (!valueType.load(vs, e.data())) return false;
+    out->append(e);
+  }
+  return vs.status() == QDataStream::Ok && vs.atEnd() && again == valueTypeName;
+}
+
+bool entriesOf(const QVariant& v, QList<QPair<QVariant, QVariant>>* out) {
+  if (QByteArray(v.metaType().name()) == kAssociativeContainer) {
+    const QVariantMap& m = *static_cast<const QVariantMap*>(v.constData());
+    for (auto it = m.begin(); it != m.end(); ++it) out->append({it.key(), it.value()});
+    return true;
+  }
+  if (v.metaType().id() < QMetaType::User ||
+      !QMetaType::canConvert(v.metaType(), QMetaType::fromType<QAssociativeIterable>()))
+    return false;
+  const QAssociativeIterable it = v.value<QAssociativeIterable>();
+  for (auto i = it.begin(); i != it.end(); ++i) out->append({i.key(), i.value()});
+  return true;
 }
 
 bool stringEqual(const QString& a, const QString& b) {
@@ -239,7 +306,22 @@ QString describe(const QVariant& v) {
       body = QLatin1Char('{') + parts.join(QStringLiteral(", ")) + QLatin1Char('}');
       break;
     }
-    default:
+    default: {
+      QVariantList elements;
+      QList<QPair<QVariant, QVariant>> entries;
+      if (entriesOf(v, &entries)) {
+        QStringList parts;
+        for (const auto& e : entries)
+          parts << describe(e.first) + QStringLiteral(": ") + describe(e.second);
+        body = QLatin1Char('{') + parts.join(QStringLiteral(", ")) + QLatin1Char('}');
+        break;
+      }
+      if (elementsOf(v, &elements)) {
+        QStringList parts;
+        for (const QVariant& e : elements) parts << describe(e);
+        body = QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
+        break;
+      }
       if ((t.flags() & QMetaType::IsGadget) && t.metaObject()) {
         const QMetaObject* mo = t.metaObject();
         QStringList parts;
@@ -251,15 +333,59 @@ QString describe(const QVariant& v) {
       } else {
         body = describeLeaf(v);
       }
+    }
   }
   return typeName + QLatin1Char('(') + body + QLatin1Char(')');
 }
 
-bool matches(const QVariant& actual, const Expected& expected, QString* why) {
+bool matches(const QVariant& actual, const Expected& expected, QString* why, bool allowGeneric) {
   const QMetaType t = actual.metaType();
   switch (expected.kind) {
     case Kind::Value:
       return deepEqual(actual, expected.value, why);
+    case Kind::GadgetList: {
+      const QByteArray name = t.name();
+      const bool wrapped = name == kSequenceWrapper;
+      if (name != expected.type && !(allowGeneric && (name == kSequentialContainer || wrapped)))
+        return fail(why, QStringLiteral("type %1").arg(QString::fromLatin1(name)));
+      QVariantList elements;
+      QByteArray wrappedType;
+      if (wrapped ? !unwrapSequence(actual, &wrappedType, &elements)
+                  : !elementsOf(actual, &elements))
+        return fail(why, QStringLiteral("not a sequence"));
+      if (wrapped && wrappedType != expected.type)
+        return fail(why, QStringLiteral("QSQ_ of %1").arg(QString::fromLatin1(wrappedType)));
+      const QVariantList want = expected.value.toList();
+      if (elements.size() != want.size())
+        return fail(why, QStringLiteral("%1 elements").arg(elements.size()));
+      const QByteArray elementType = expected.type.mid(expected.type.indexOf('<') + 1).chopped(1);
+      for (qsizetype i = 0; i < want.size(); ++i) {
+        QString inner;
+        if (!matches(elements[i], Expected{"", elementType, Kind::Gadget, want[i]}, &inner))
+          return fail(why, QStringLiteral("element %1: %2").arg(i).arg(inner));
+      }
+      return true;
+    }
+    case Kind::GadgetMap: {
+      const QByteArray name = t.name();
+      if (name != expected.type && !(allowGeneric && name == kAssociativeContainer))
+        return fail(why, QStringLiteral("type %1").arg(QString::fromLatin1(name)));
+      QList<QPair<QVariant, QVariant>> entries;
+      if (!entriesOf(actual, &entries)) return fail(why, QStringLiteral("not a map"));
+      const QVariantList want = expected.value.toList();
+      if (entries.size() != want.size())
+        return fail(why, QStringLiteral("%1 entries").arg(entries.size()));
+      const QByteArray valueType = expected.type.mid(expected.type.indexOf(',') + 1).chopped(1);
+      for (qsizetype i = 0; i < want.size(); ++i) {
+        const QVariantList kv = want[i].toList();
+        QString inner;
+        if (!deepEqual(entries[i].first, kv.value(0), &inner))
+          return fail(why, QStringLiteral("key %1: %2").arg(i).arg(inner));
+        if (!matches(entries[i].second, Expected{"", valueType, Kind::Gadget, kv.value(1)}, &inner))
+          return fail(why, QStringLiteral("value of %1: %2").arg(kv.value(0).toString(), inner));
+      }
+      return true;
+    }
     case Kind::Gadget: {
       if (!(t.flags() & QMetaType::IsGadget) || !t.metaObject())
         return fail(why, QStringLiteral("not a gadget"));
@@ -293,6 +419,34 @@ bool matches(const QVariant& actual, const Expected& expected, QString* why) {
 
 QVariant build(QMetaType type, Kind kind, const QVariant& value) {
   switch (kind) {
+    case Kind::GadgetList: {
+      QVariant out(type);
+      QSequentialIterable it;
+      if (!QMetaType::view(type, out.data(), QMetaType::fromType<QSequentialIterable>(), &it)) {
+        qWarning("build: %s has no mutable sequential view", type.name());
+        return {};
+      }
+      const QMetaType elementType = it.metaContainer().valueMetaType();
+      for (const QVariant& fields : value.toList())
+        it.addValue(build(elementType, Kind::Gadget, fields));
+      return out;
+    }
+    case Kind::GadgetMap: {
+      QVariant out(type);
+      QAssociativeIterable it;
+      if (!QMetaType::view(type, out.data(), QMetaType::fromType<QAssociativeIterable>(), &it)) {
+        qWarning("build: %s has no mutable associative view", type.name());
+        return {};
+      }
+      const QMetaType keyType = it.metaContainer().keyMetaType();
+      const QMetaType mappedType = it.metaContainer().mappedMetaType();
+      for (const QVariant& entry : value.toList()) {
+        const QVariantList kv = entry.toList();
+        it.setValue(build(keyType, Kind::Value, kv.value(0)),
+                    build(mappedType, Kind::Gadget, kv.value(1)));
+      }
+      return out;
+    }
     case Kind::Gadget: {
       QVariant out(type);
       const QMetaObject* mo = type.metaObject();
