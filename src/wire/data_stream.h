@@ -116,6 +116,7 @@ private:
 };
 
 /// UTF-8 <-> UTF-16 helpers shared by the codec and the JSON layer.
+void appendUtf8(std::string& out, char32_t codePoint);
 std::u16string utf8ToUtf16(std::string_view utf8);
 std::string utf16ToUtf8(std::u16string_view utf16);
 
