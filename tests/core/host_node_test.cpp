@@ -538,6 +538,26 @@ TEST_F(HostNodeTest, AnOversizedFrameClosesOnlyThatConnection) {
   EXPECT_EQ(second->state(), ReplicaState::Valid);
 }
 
+TEST_F(HostNodeTest, APeerThatVanishesMidFrameCostsOnlyItsOwnConnection) {
+  auto replica = acquireValid();
+  Node other(loop);
+  ASSERT_TRUE(other.connectToNode(kUrl));
+  auto second = other.acquireDynamic("ControlUnit");
+  ASSERT_TRUE(second->waitForSource(1s));
+  // The first node's connection sends half of a frame and disappears.
+  auto client = loop.connectedChannels().front().lock();
+  client->send(std::make_shared<std::string>(std::string("\x40\x00\x00\x00\x06\x00\x16", 7)));
+  client->close(makeError(ErrorCode::Disconnected, "gone"));
+  loop.drain();
+  EXPECT_EQ(host->connectionCount(), 1u);
+  ASSERT_TRUE(source->setProperty("speed", Value::int32(12)));
+  loop.drain();
+  EXPECT_EQ(second->property("speed"), Value::int32(12));
+  auto reply = second->call("reset", {Value::int32(1)});
+  ASSERT_TRUE(reply.waitForFinished(1s));
+  EXPECT_EQ(reply.returnValue(), Value::int32(2));
+}
+
 TEST(ProtocolTest, AHostThatSpeaksAnotherVersionIsAProtocolMismatch) {
   LogCapture logs;
   ManualLoop loop;
