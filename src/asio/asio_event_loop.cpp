@@ -6,6 +6,7 @@
 #include "doppel/asio.h"
 #include "doppel/log.h"
 
+#include "asio/loop_turn.h"
 #include "asio/socket_channel.h"
 #include "core/url.h"
 #include <sys/stat.h>
@@ -51,13 +52,15 @@ void connectTcp(net::io_context& context,
                 const Limits& limits,
                 ConnectHandler handler) {
   auto socket = std::make_shared<Tcp::socket>(context);
-  auto onConnected = [socket, name = url.toString(), limits,
+  auto onConnected = [socket, name = url.toString(), limits, turn = &LoopTurn::of(context),
                       handler = std::move(handler)](const ErrorCodeT& ec) {
-    if (ec) {
-      handler(failure("connect", name, ec.message()));
-      return;
-    }
-    handler(makeSocketChannel(std::move(*socket), limits));
+    turn->call([&] {
+      if (ec) {
+        handler(failure("connect", name, ec.message()));
+        return;
+      }
+      handler(makeSocketChannel(std::move(*socket), limits));
+    });
   };
   ErrorCodeT ec;
   const auto address = net::ip::make_address(url.host, ec);
@@ -87,14 +90,17 @@ void connectLocal(net::io_context& context,
                   const Limits& limits,
                   ConnectHandler handler) {
   auto socket = std::make_shared<LocalStream::socket>(context);
-  socket->async_connect(localEndpoint(url), [socket, name = url.toString(), limits,
-                                             handler = std::move(handler)](const ErrorCodeT& ec) {
-    if (ec) {
-      handler(failure("connect", name, ec.message()));
-      return;
-    }
-    handler(makeSocketChannel(std::move(*socket), name, limits));
-  });
+  socket->async_connect(localEndpoint(url),
+                        [socket, name = url.toString(), limits, turn = &LoopTurn::of(context),
+                         handler = std::move(handler)](const ErrorCodeT& ec) {
+                          turn->call([&] {
+                            if (ec) {
+                              handler(failure("connect", name, ec.message()));
+                              return;
+                            }
+                            handler(makeSocketChannel(std::move(*socket), name, limits));
+                          });
+                        });
 }
 
 // ---- listen -------------------------------------------------------------------------------
@@ -104,7 +110,11 @@ void connectLocal(net::io_context& context,
 template <typename Protocol>
 struct AcceptState : std::enable_shared_from_this<AcceptState<Protocol>> {
   AcceptState(net::io_context& context, AcceptHandler handler, const Limits& limits_)
-      : acceptor(context), retryTimer(context), onAccept(std::move(handler)), limits(limits_) {}
+      : acceptor(context),
+        retryTimer(context),
+        turn(LoopTurn::of(context)),
+        onAccept(std::move(handler)),
+        limits(limits_) {}
 
   void accept() {
     acceptor.async_accept(
@@ -137,7 +147,7 @@ struct AcceptState : std::enable_shared_from_this<AcceptState<Protocol>> {
       // An accepted Unix socket has no name of its own; report the listening address.
       channel = makeSocketChannel(std::move(socket), url, limits);
     }
-    if (onAccept) onAccept(std::move(channel));
+    if (onAccept) turn.call([&] { onAccept(std::move(channel)); });
     if (!closed) accept();
   }
 
@@ -150,6 +160,7 @@ struct AcceptState : std::enable_shared_from_this<AcceptState<Protocol>> {
 
   typename Protocol::acceptor acceptor;
   net::steady_timer retryTimer;
+  LoopTurn& turn;
   AcceptHandler onAccept;
   Limits limits;
   std::string url;
@@ -290,6 +301,9 @@ struct AsioEventLoop::Timers {
     net::steady_timer timer;
     std::function<void()> fn;
   };
+  explicit Timers(LoopTurn& turn_) : turn(turn_) {}
+
+  LoopTurn& turn;
   std::unordered_map<TimerId, std::unique_ptr<Entry>> entries;
   TimerId next = 1;
 };
@@ -297,18 +311,22 @@ struct AsioEventLoop::Timers {
 AsioEventLoop::AsioEventLoop(const Limits& limits)
     : m_ownedContext(std::make_unique<net::io_context>(1)),
       m_context(m_ownedContext.get()),
+      m_turn(&LoopTurn::of(*m_context)),
       m_limits(limits),
-      m_timers(std::make_shared<Timers>()) {}
+      m_timers(std::make_shared<Timers>(*m_turn)) {}
 
 AsioEventLoop::AsioEventLoop(net::io_context& context, const Limits& limits)
-    : m_context(&context), m_limits(limits), m_timers(std::make_shared<Timers>()) {}
+    : m_context(&context),
+      m_turn(&LoopTurn::of(context)),
+      m_limits(limits),
+      m_timers(std::make_shared<Timers>(*m_turn)) {}
 
 AsioEventLoop::~AsioEventLoop() {
   m_timers.reset();  // cancels every timer while the io_context is still alive
 }
 
 void AsioEventLoop::post(std::function<void()> fn) {
-  net::post(*m_context, std::move(fn));
+  m_turn->post(std::move(fn));
 }
 
 EventLoop::TimerId AsioEventLoop::startTimer(std::chrono::milliseconds delay,
@@ -325,7 +343,7 @@ EventLoop::TimerId AsioEventLoop::startTimer(std::chrono::milliseconds delay,
     if (it == timers->entries.end()) return;
     const std::function<void()> callback = std::move(it->second->fn);
     timers->entries.erase(it);
-    if (callback) callback();
+    if (callback) timers->turn.call(callback);
   });
   m_timers->entries.emplace(id, std::move(entry));
   return id;
@@ -380,6 +398,7 @@ Result<std::unique_ptr<Listener>> AsioEventLoop::listen(std::string_view text,
 // ---- running ------------------------------------------------------------------------------
 
 bool AsioEventLoop::runUntil(const std::function<bool()>& done, Clock::time_point deadline) {
+  const LoopTurn::Run turns(*m_turn);  // also when called from inside a callback
   if (done()) return true;
   // Keeps run_one_until() waiting for the deadline instead of returning when no work is left.
   const auto work = net::make_work_guard(*m_context);
@@ -397,6 +416,7 @@ void AsioEventLoop::run() {
   // A stop() that came before run() started still counts (ThreadedRuntime's destructor may run
   // before its thread gets here).
   if (m_stopRequested.exchange(false)) return;
+  const LoopTurn::Run turns(*m_turn);
   const auto work = net::make_work_guard(*m_context);
   m_context->run();
   m_stopRequested.store(false);

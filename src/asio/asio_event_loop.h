@@ -3,7 +3,9 @@
 //
 // Implemented features:
 //  - post() from any thread; timers (one steady_timer each; cancelling is safe at any time,
-//    including for a timer whose expiry is already queued); callbacks never run inline.
+//    including for a timer whose expiry is already queued); callbacks never run inline. Every
+//    callback runs as part of a LoopTurn (loop_turn.h): what it sends is written when it returns,
+//    and a burst of posted functions is one turn.
 //  - connect() to tcp://HOST:PORT (names resolved asynchronously, every address tried),
 //    local:NAME and localabstract:NAME. Failures are ErrorCode::ConnectionFailed, reason
 //    "connect tcp://127.0.0.1:1: Connection refused"; bad URLs are InvalidArgument. The handler
@@ -14,6 +16,8 @@
 //    Qt does; unlike Qt, a live one is left alone and listen fails with "Address already in use".
 //    The listener removes its socket file when destroyed (if it is still the one it created).
 //  - runUntil()/run()/stop(); the io_context is restarted as needed, so they can be repeated.
+//    They may be called from inside a callback (a blocking wait): what that callback has sent
+//    is written first.
 //
 // Lifetime: Listeners and Channels made by this loop must be destroyed before it (they hold
 // sockets of its io_context). Destroying a Listener stops accepting at once, even with an accept
@@ -32,6 +36,8 @@
 #include "asio/asio.h"
 
 namespace doppel {
+
+class LoopTurn;
 
 class AsioEventLoop final : public EventLoop {
 public:
@@ -63,6 +69,7 @@ private:
 
   std::unique_ptr<net::io_context> m_ownedContext;  // destroyed last: sockets and timers use it
   net::io_context* m_context;
+  LoopTurn* m_turn;  ///< the io_context's; sends made in callbacks are batched per turn
   Limits m_limits;
   std::shared_ptr<Timers> m_timers;  // timer callbacks hold it weakly
   std::atomic<bool> m_stopRequested{false};

@@ -1,17 +1,22 @@
 #include "asio/socket_channel.h"
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "asio/loop_turn.h"
+
 namespace doppel {
 
 namespace {
 
+/// What an idle connection holds to read the next message into.
+constexpr std::size_t kSmallReadBytes = 512;
 constexpr std::size_t kReadBufferBytes = 64 * 1024;
 /// Reads per wake-up before yielding to other handlers (16 x 64 KiB = 1 MiB).
-constexpr int kMaxReadsPerTurn = 16;
+constexpr int kMaxReadsPerWakeUp = 16;
 /// Frames smaller than this are copied into one block when several go out together; bigger
 /// ones are referenced where they are. Asio passes at most 64 buffers to one writev().
 constexpr std::size_t kCoalesceBelow = 4096;
@@ -61,12 +66,24 @@ struct BufferRange {
 };
 
 template <typename Protocol>
-class SocketCore : public std::enable_shared_from_this<SocketCore<Protocol>> {
+class SocketCore final : public BatchedWriter,
+                         public std::enable_shared_from_this<SocketCore<Protocol>> {
 public:
   using Socket = typename Protocol::socket;
 
   SocketCore(Socket socket, std::string peerName, std::size_t maxQueuedBytes)
-      : m_socket(std::move(socket)), m_peerName(std::move(peerName)), m_maxQueued(maxQueuedBytes) {}
+      : m_socket(std::move(socket)),
+        m_turn(LoopTurn::of(m_socket.get_executor())),
+        m_peerName(std::move(peerName)),
+        m_maxQueued(maxQueuedBytes) {
+    // send() may write before start(), and write_some must never block.
+    boost::system::error_code ec;
+    m_socket.non_blocking(true, ec);
+    if (ec) {
+      m_closeReason = makeError(ErrorCode::ConnectionFailed, ec.message());
+      shutDown();
+    }
+  }
 
   void start(Channel::Handler handler) {
     if (m_started) return;
@@ -76,15 +93,8 @@ public:
       postClosed();
       return;
     }
-    boost::system::error_code ec;
-    m_socket.non_blocking(true, ec);
-    if (ec) {
-      fail(makeError(ErrorCode::ConnectionFailed, ec.message()));
-      return;
-    }
-    // Read before waiting: data that arrived before now raised no readiness event we could see.
-    net::post(m_socket.get_executor(),
-              [self = this->shared_from_this()] { self->readAvailable(); });
+    // Asio reads at once what arrived before now, and calls back later either way.
+    readSome();
   }
 
   void send(SharedBytes bytes) {
@@ -96,7 +106,22 @@ public:
                      "write queue over " + std::to_string(m_maxQueued) + " bytes: peer too slow"));
       return;
     }
-    if (!m_writing) writeQueued();
+    if (m_writing || m_held) return;  // onWritten() or the end of the turn writes it
+    if (m_turn.batching()) {
+      hold();
+      return;
+    }
+    // Nothing of doppel's is running: write now. Until the loop turns, later sends are batched
+    // behind this one, and it still counts in queuedBytes(), as the bytes of an async_write
+    // count until its completion has run.
+    const std::size_t queued = m_queuedBytes;
+    writeQueued();
+    if (!m_closed && !m_writing) {
+      m_settling = queued - m_queuedBytes;
+      m_queuedBytes = queued;
+      m_turn.post([] {});
+      hold();
+    }
   }
 
   void close(Error reason) { fail(std::move(reason)); }
@@ -113,6 +138,13 @@ public:
   std::size_t queuedBytes() const { return m_queuedBytes; }
   const std::string& peerName() const { return m_peerName; }
 
+  void writeBatched() override {
+    m_held = false;
+    m_queuedBytes -= m_settling;
+    m_settling = 0;
+    if (!m_closed && !m_writing && !m_queue.empty()) writeQueued();
+  }
+
 private:
   void fail(Error reason) {
     if (m_closed) return;
@@ -124,14 +156,15 @@ private:
   void shutDown() {
     m_closed = true;
     boost::system::error_code ignored;
-    m_socket.close(ignored);  // cancels the pending wait and write; they complete as aborted
+    m_socket.close(ignored);  // cancels the pending read and write; they complete as aborted
     m_queue.clear();
     m_queuedBytes = 0;
+    m_settling = 0;
   }
 
+  /// Through the turn, so that onClosed keeps its place among posted functions.
   void postClosed() {
-    net::post(m_socket.get_executor(),
-              [self = this->shared_from_this()] { self->deliverClosed(); });
+    m_turn.post([self = this->shared_from_this()] { self->deliverClosed(); });
   }
 
   void deliverClosed() {
@@ -140,45 +173,57 @@ private:
     if (handler && handler->onClosed && m_closeReason) handler->onClosed(*m_closeReason);
   }
 
-  void waitReadable() {
-    m_socket.async_wait(Socket::wait_read,
-                        [self = this->shared_from_this()](const boost::system::error_code& ec) {
-                          if (self->m_closed) return;
-                          if (ec) {
-                            self->fail(makeError(ErrorCode::ConnectionFailed, ec.message()));
-                            return;
-                          }
-                          self->readAvailable();
-                        });
+  void hold() {
+    m_held = true;
+    m_turn.hold(this->shared_from_this());
   }
 
-  // Reads until the socket is drained (a short read or EAGAIN), so that the edge-triggered
-  // reactor reports the next arrival; then waits. Yields after kMaxReadsPerTurn full buffers.
-  void readAvailable() {
+  // ---- reading --------------------------------------------------------------------------
+
+  /// Asio tries the read at once (the completion is posted even then); if nothing is there the
+  /// socket stays registered with the reactor, edge-triggered, so waiting costs no syscall.
+  void readSome() {
+    m_socket.async_read_some(net::buffer(m_small), [self = this->shared_from_this()](
+                                                       const boost::system::error_code& ec,
+                                                       std::size_t n) { self->onRead(ec, n); });
+  }
+
+  void onRead(const boost::system::error_code& ec, std::size_t n) {
     if (m_closed) return;
+    if (!failed(ec)) {
+      // What onData posts runs, and what it sends is written, before the socket is read again.
+      m_turn.call([&] {
+        deliver(std::string_view(m_small.data(), n));
+        if (n == m_small.size() && !m_closed) readMore();
+      });
+    }
+    if (!m_closed) readSome();
+  }
+
+  /// The small buffer filled, so more is probably waiting: reads into the shared 64 KiB buffer
+  /// until a short read, at most kMaxReadsPerWakeUp times (readSome() then queues the rest behind
+  /// other handlers).
+  void readMore() {
     const ReadBuffer buffer;
-    for (int i = 0; i < kMaxReadsPerTurn; ++i) {
+    for (int i = 0; i < kMaxReadsPerWakeUp; ++i) {
       boost::system::error_code ec;
       const std::size_t n = m_socket.read_some(net::buffer(buffer.data(), kReadBufferBytes), ec);
-      if (ec == net::error::would_block || ec == net::error::try_again) {
-        waitReadable();
-        return;
-      }
-      if (ec == net::error::eof) {
-        fail(makeError(ErrorCode::Disconnected, "peer closed the connection"));
-        return;
-      }
-      if (ec) {
-        fail(makeError(ErrorCode::ConnectionFailed, ec.message()));
-        return;
-      }
-      const bool drained = n < kReadBufferBytes;
-      if (drained) waitReadable();  // armed before onData, which may close or destroy us
+      if (ec == net::error::would_block || ec == net::error::try_again) return;
+      if (failed(ec)) return;
       deliver(std::string_view(buffer.data(), n));
-      if (m_closed || drained) return;
+      if (m_closed || n < kReadBufferBytes) return;
     }
-    net::post(m_socket.get_executor(),
-              [self = this->shared_from_this()] { self->readAvailable(); });
+  }
+
+  /// Closes the channel if `ec` is an error (EOF is Disconnected); returns whether it did.
+  bool failed(const boost::system::error_code& ec) {
+    if (!ec) return false;
+    if (ec == net::error::eof) {
+      fail(makeError(ErrorCode::Disconnected, "peer closed the connection"));
+    } else {
+      fail(makeError(ErrorCode::ConnectionFailed, ec.message()));
+    }
+    return true;
   }
 
   void deliver(std::string_view bytes) {
@@ -187,70 +232,111 @@ private:
     if (handler && handler->onData) handler->onData(bytes);
   }
 
+  // ---- writing --------------------------------------------------------------------------
+
+  /// Writes the whole queue as one batch: first with a non-blocking write_some (which usually
+  /// takes it all, with no completion to wait for), then what is left with async_write.
   void writeQueued() {
-    m_writing = true;
     m_inFlight.swap(m_queue);
-    m_buffers.clear();
-    if (m_inFlight.size() == 1) {
-      m_buffers.emplace_back(m_inFlight.front()->data(), m_inFlight.front()->size());
-    } else {
-      std::size_t small = 0;
-      for (const auto& b : m_inFlight) {
-        if (b->size() < kCoalesceBelow) small += b->size();
-      }
-      m_coalesce.clear();
-      m_coalesce.reserve(small);  // no reallocation below: the buffers point into it
-      bool previousCoalesced = false;
-      for (const auto& b : m_inFlight) {
-        if (b->size() < kCoalesceBelow) {
-          const char* at = m_coalesce.data() + m_coalesce.size();
-          m_coalesce.append(*b);
-          if (previousCoalesced) {
-            m_buffers.back() =
-                net::const_buffer(m_buffers.back().data(), m_buffers.back().size() + b->size());
-          } else {
-            m_buffers.emplace_back(at, b->size());
-          }
-          previousCoalesced = true;
-        } else {
-          m_buffers.emplace_back(b->data(), b->size());
-          previousCoalesced = false;
-        }
-      }
+    gatherInFlight();
+    boost::system::error_code ec;
+    const BufferRange all{m_buffers.data(), m_buffers.data() + m_buffers.size()};
+    std::size_t written = m_socket.write_some(all, ec);
+    if (ec == net::error::would_block || ec == net::error::try_again) {
+      written = 0;
+    } else if (ec) {
+      releaseInFlight();
+      fail(makeError(ErrorCode::ConnectionFailed, ec.message()));  // posted, as every close
+      return;
     }
-    const BufferRange range{m_buffers.data(), m_buffers.data() + m_buffers.size()};
-    net::async_write(
-        m_socket, range,
-        [self = this->shared_from_this()](const boost::system::error_code& ec,
-                                          std::size_t written) { self->onWritten(ec, written); });
+    if (written == m_inFlightBytes) {
+      m_queuedBytes -= m_inFlightBytes;
+      releaseInFlight();
+      return;
+    }
+    // The socket is full: skip what went out and let the reactor send the rest.
+    net::const_buffer* first = m_buffers.data();
+    while (written >= first->size()) {
+      written -= first->size();
+      ++first;
+    }
+    *first += written;
+    m_writing = true;
+    net::async_write(m_socket, BufferRange{first, m_buffers.data() + m_buffers.size()},
+                     [self = this->shared_from_this()](const boost::system::error_code& error,
+                                                       std::size_t) { self->onWritten(error); });
   }
 
-  void onWritten(const boost::system::error_code& ec, std::size_t written) {
-    m_writing = false;
+  /// Points m_buffers at m_inFlight, copying runs of small frames into m_coalesce.
+  void gatherInFlight() {
+    m_buffers.clear();
+    m_inFlightBytes = 0;
+    if (m_inFlight.size() == 1) {
+      m_inFlightBytes = m_inFlight.front()->size();
+      m_buffers.emplace_back(m_inFlight.front()->data(), m_inFlightBytes);
+      return;
+    }
+    std::size_t small = 0;
+    for (const auto& b : m_inFlight) {
+      m_inFlightBytes += b->size();
+      if (b->size() < kCoalesceBelow) small += b->size();
+    }
+    m_coalesce.clear();
+    m_coalesce.reserve(small);  // no reallocation below: the buffers point into it
+    bool previousCoalesced = false;
+    for (const auto& b : m_inFlight) {
+      if (b->size() < kCoalesceBelow) {
+        const char* at = m_coalesce.data() + m_coalesce.size();
+        m_coalesce.append(*b);
+        if (previousCoalesced) {
+          m_buffers.back() =
+              net::const_buffer(m_buffers.back().data(), m_buffers.back().size() + b->size());
+        } else {
+          m_buffers.emplace_back(at, b->size());
+        }
+        previousCoalesced = true;
+      } else {
+        m_buffers.emplace_back(b->data(), b->size());
+        previousCoalesced = false;
+      }
+    }
+  }
+
+  void releaseInFlight() {
     m_inFlight.clear();
     if (m_coalesce.capacity() > kKeepCoalesceCapacity) std::string().swap(m_coalesce);
+  }
+
+  void onWritten(const boost::system::error_code& ec) {
+    m_writing = false;
+    releaseInFlight();
     if (m_closed) return;
     if (ec) {
       fail(makeError(ErrorCode::ConnectionFailed, ec.message()));
       return;
     }
-    m_queuedBytes -= written;
+    m_queuedBytes -= m_inFlightBytes;
     if (!m_queue.empty()) writeQueued();
   }
 
   Socket m_socket;
+  LoopTurn& m_turn;
   std::string m_peerName;
   std::size_t m_maxQueued;
   std::shared_ptr<Channel::Handler> m_handler;
   std::optional<Error> m_closeReason;
   bool m_started = false;
   bool m_closed = false;
-  bool m_writing = false;
-  std::size_t m_queuedBytes = 0;        ///< queued plus in flight
-  std::vector<SharedBytes> m_queue;     ///< waiting for the write in flight to finish
+  bool m_writing = false;               ///< an async_write is outstanding
+  bool m_held = false;                  ///< the queue is written at the end of the turn
+  std::size_t m_queuedBytes = 0;        ///< queued plus the batch being written
+  std::size_t m_inFlightBytes = 0;      ///< the batch being written, all of it
+  std::size_t m_settling = 0;           ///< written outside a turn; counted until it ends
+  std::vector<SharedBytes> m_queue;     ///< waiting for the turn to end or the write to finish
   std::vector<SharedBytes> m_inFlight;  ///< kept alive while the write uses them
   std::vector<net::const_buffer> m_buffers;
   std::string m_coalesce;
+  std::array<char, kSmallReadBytes> m_small{};  ///< the read that waits for the next message
 };
 
 template <typename Protocol>

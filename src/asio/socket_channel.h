@@ -1,16 +1,31 @@
 // SocketChannel: a Channel over a connected TCP or Unix stream socket.
 //
 // Implemented features:
-//  - reading: waits for readability, then reads with non-blocking read_some into a 64 KiB buffer
-//    that all channels on a thread share (an idle connection holds no read buffer), until the
-//    socket is drained; at most 16 reads per turn, so one busy peer cannot starve the others.
-//  - writing: one write outstanding at a time; whatever was queued meanwhile goes out together
-//    in one gathered write, with small frames copied into one contiguous block (a burst of small
-//    frames costs one syscall, not one each). The queue is bounded by Limits::maxQueuedBytes:
-//    over it the channel closes with ErrorCode::LimitExceeded.
+//  - reading: one async_read_some into a 512-byte buffer of the channel's own. Asio tries the
+//    read at once and otherwise leaves the socket registered, edge-triggered (async_wait would
+//    cost an epoll_ctl per message). When a read fills the small buffer, non-blocking read_some
+//    calls continue into a 64 KiB buffer that all channels on a thread share, until a short
+//    read; at most 16 of those per wake-up, so one busy peer cannot starve the others. So an
+//    idle connection holds 512 bytes of read buffer. Bytes arrive in order, one onData call per
+//    read. The socket is read again only after onData has returned and the turn has ended (see
+//    writing): a blocking wait inside onData cannot receive on that same channel.
+//  - writing: sends made while doppel code runs on the loop (onData, onClosed, a timer, a
+//    posted function: a LoopTurn, loop_turn.h) are queued, and when the turn ends the queue is
+//    written with one non-blocking write_some, which usually takes all of it: no completion
+//    handler, no extra wake-up. Small frames are copied into one contiguous block, so a burst
+//    of small frames costs one syscall, not one each. Only what the socket did not take goes to
+//    an async_write; while it is outstanding (one at most) new sends queue behind it and go out
+//    together when it completes. A send made outside any doppel callback is written at once,
+//    inside send(); sends after it are batched until the loop has turned.
+//    The queue is bounded by Limits::maxQueuedBytes: over it the channel closes with
+//    ErrorCode::LimitExceeded. queuedBytes() counts the bytes queued and the batch being
+//    written, all of it, until that write has completed (for a send written at once, until the
+//    loop has turned, as it counted until its completion handler ran before).
 //  - closing: onClosed runs exactly once, posted, with the reason given to close(), or
 //    Disconnected ("peer closed the connection") on EOF, or ConnectionFailed with the system's
-//    message. Data still queued when close() is called is dropped.
+//    message. Data still queued when close() is called is dropped. A write error found inside
+//    send() or at the end of a turn is reported the same way: onClosed never runs inside
+//    send() or close().
 //
 // Lifetime: the Channel returned is a handle on a shared implementation that pending operations
 // keep alive, so the handle may be destroyed at any time, including inside its own onData or

@@ -35,6 +35,55 @@ TEST(AsioEventLoopTest, PostedFunctionsRunInOrderAndNeverInline) {
   EXPECT_EQ(order, (std::vector<int>{1, 2, 3, 4}));
 }
 
+TEST(AsioEventLoopTest, FunctionsPostedFromACallbackRunAfterItReturnsInOrder) {
+  AsioEventLoop loop;
+  std::vector<std::string> order;
+  loop.post([&] {
+    order.push_back("a");
+    loop.post([&] {
+      order.push_back("c");
+      loop.post([&] { order.push_back("e"); });
+    });
+    loop.post([&] { order.push_back("d"); });
+    order.push_back("b");  // nothing posted ran inside post()
+  });
+  EXPECT_TRUE(runFor(loop, [&] { return order.size() == 5; }));
+  EXPECT_EQ(order, (std::vector<std::string>{"a", "b", "c", "d", "e"}));
+}
+
+TEST(AsioEventLoopTest, FunctionsPostedFromTimersAndOtherFunctionsKeepTheirOrder) {
+  AsioEventLoop loop;
+  std::vector<int> order;
+  loop.startTimer(0ms, [&] {
+    loop.post([&] { order.push_back(1); });
+    loop.post([&] {
+      order.push_back(2);
+      loop.post([&] { order.push_back(4); });
+    });
+    loop.post([&] { order.push_back(3); });
+  });
+  EXPECT_TRUE(runFor(loop, [&] { return order.size() == 4; }));
+  EXPECT_EQ(order, (std::vector<int>{1, 2, 3, 4}));
+}
+
+TEST(AsioEventLoopTest, AFunctionThatPostsItselfForeverDoesNotStarveTimers) {
+  AsioEventLoop loop;
+  long spins = 0;
+  bool stop = false;
+  std::function<void()> spin = [&] {
+    ++spins;
+    if (!stop) loop.post(spin);
+  };
+  loop.post(spin);
+  bool fired = false;
+  loop.startTimer(5ms, [&] {
+    fired = true;
+    stop = true;
+  });
+  EXPECT_TRUE(runFor(loop, [&] { return fired; }));
+  EXPECT_GT(spins, 1);
+}
+
 TEST(AsioEventLoopTest, PostFromAnotherThreadRunsOnTheLoopThread) {
   AsioEventLoop loop;
   std::atomic<bool> ran{false};
@@ -209,11 +258,11 @@ TEST(AsioEventLoopTest, StopBeforeRunMakesRunReturnAtOnce) {
 
 TEST(AsioEventLoopTest, StopFromAnotherThreadEndsRun) {
   AsioEventLoop loop;
+  const auto start = Clock::now();  // before the stopper starts sleeping
   std::thread stopper([&] {
     std::this_thread::sleep_for(10ms);
     loop.stop();
   });
-  const auto start = Clock::now();
   loop.run();  // nothing to do: run() waits for stop(), it does not return for lack of work
   EXPECT_GE(Clock::now() - start, 10ms);
   stopper.join();

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -33,6 +35,22 @@ std::string pattern(std::size_t size) {
   std::string s(size, '\0');
   for (std::size_t i = 0; i < size; ++i) s[i] = static_cast<char>((i * 131 + i / 7) & 0xff);
   return s;
+}
+
+using LocalSocket = net::local::stream_protocol::socket;
+
+/// What `socket` has received so far, without waiting.
+std::string readNow(LocalSocket& socket) {
+  socket.non_blocking(true);
+  std::string out;
+  char buffer[65536];  // NOLINT(cppcoreguidelines-avoid-c-arrays)
+  for (;;) {
+    boost::system::error_code ec;
+    const std::size_t n = socket.read_some(net::buffer(buffer), ec);
+    if (ec) break;
+    out.append(buffer, n);
+  }
+  return out;
 }
 
 /// One end of a connection, recording what arrives.
@@ -78,6 +96,21 @@ protected:
     });
     EXPECT_TRUE(runFor([&] { return client && server; }));
     return {std::move(client), std::move(server)};
+  }
+
+  /// A channel on one end of a Unix socket pair and the other end as a plain socket, so that a
+  /// test sees exactly what the kernel has, and when.
+  std::pair<ChannelPtr, LocalSocket> socketPair() {
+    LocalSocket mine(loop.context());
+    LocalSocket peer(loop.context());
+    net::local::connect_pair(mine, peer);
+    return {makeSocketChannel(std::move(mine), "local:pair", limits), std::move(peer)};
+  }
+
+  /// Runs the next handler (the first function posted, when nothing ran before it).
+  std::size_t runOne() {
+    loop.context().restart();
+    return loop.context().run_one_for(std::chrono::seconds(2));
   }
 
   Limits limits;
@@ -380,6 +413,333 @@ INSTANTIATE_TEST_SUITE_P(AllStreams,
                                   : param.param == "local" ? std::string("Local")
                                                            : std::string("LocalAbstract");
                          });
+
+// ---- writing at once, batching per turn, reading in bursts ---------------------------------
+
+TEST_F(SocketTest, ASendFromACallbackIsWrittenWhenItReturnsWithNoCompletionToWaitFor) {
+  auto pair = socketPair();
+  End end{std::move(pair.first)};
+  LocalSocket& peer = pair.second;
+  end.start();
+  std::size_t queuedInside = 0;
+  loop.post([&] {
+    end.channel->send(bytes("ping"));
+    queuedInside = end.channel->queuedBytes();
+  });
+  // Only the posted function runs: the socket took the bytes when it returned, with no write
+  // completion to wait for.
+  EXPECT_EQ(runOne(), 1u);
+  EXPECT_EQ(queuedInside, 4u) << "held until the callback returns";
+  EXPECT_EQ(end.channel->queuedBytes(), 0u);
+  EXPECT_EQ(readNow(peer), "ping");
+  EXPECT_FALSE(end.closed);
+}
+
+TEST_F(SocketTest, ASendOutsideAnyCallbackIsWrittenAtOnceAndLaterOnesAfterTheLoopTurns) {
+  auto pair = socketPair();
+  End end{std::move(pair.first)};
+  LocalSocket& peer = pair.second;
+  end.start();
+  end.channel->send(bytes("first;"));
+  EXPECT_EQ(readNow(peer), "first;") << "written inside send()";
+  end.channel->send(bytes("second;"));
+  end.channel->send(bytes("third;"));
+  EXPECT_EQ(readNow(peer), "") << "batched until the loop turns";
+  EXPECT_TRUE(runFor([&] { return end.channel->queuedBytes() == 0; }));
+  EXPECT_EQ(readNow(peer), "second;third;");
+}
+
+TEST_F(SocketTest, SendsFromOneCallbackGoOutTogetherWhenItReturns) {
+  auto pair = socketPair();
+  End end{std::move(pair.first)};
+  LocalSocket& peer = pair.second;
+  end.start();
+  std::string expected;
+  std::vector<std::size_t> queued;
+  loop.post([&] {
+    for (int i = 0; i < 100; ++i) {
+      std::string frame = "frame " + std::to_string(i) + ";";
+      expected += frame;
+      end.channel->send(bytes(std::move(frame)));
+      queued.push_back(end.channel->queuedBytes());
+    }
+  });
+  EXPECT_EQ(runOne(), 1u);
+  EXPECT_EQ(queued.back(), expected.size()) << "nothing is written before the callback returns";
+  EXPECT_EQ(end.channel->queuedBytes(), 0u);
+  EXPECT_EQ(readNow(peer), expected);
+}
+
+TEST_F(SocketTest, SendsFromABurstOfPostedCallbacksGoOutAfterTheLastOne) {
+  // As when one read brings 64 replies and each reply's callback sends the next call.
+  auto pair = socketPair();
+  End end{std::move(pair.first)};
+  LocalSocket& peer = pair.second;
+  end.start();
+  std::vector<std::size_t> queuedBefore;
+  std::vector<std::size_t> onTheWireBefore;
+  for (int i = 0; i < 10; ++i) {
+    loop.post([&] {
+      queuedBefore.push_back(end.channel->queuedBytes());
+      onTheWireBefore.push_back(peer.available());
+      end.channel->send(bytes("0123456789"));
+    });
+  }
+  EXPECT_TRUE(runFor([&] { return queuedBefore.size() == 10 && peer.available() == 100; }));
+  for (std::size_t i = 0; i < 10; ++i) {
+    EXPECT_EQ(queuedBefore[i], 10 * i) << i;
+    EXPECT_EQ(onTheWireBefore[i], 0u) << i;
+  }
+  EXPECT_EQ(end.channel->queuedBytes(), 0u);
+}
+
+TEST_F(SocketTest, ACallbackThatPostsItselfForeverStillGetsItsSendsWritten) {
+  auto pair = socketPair();
+  End end{std::move(pair.first)};
+  LocalSocket& peer = pair.second;
+  end.start();
+  int sent = 0;
+  bool stop = false;
+  std::function<void()> again = [&] {
+    if (stop) return;
+    if (sent < 1000) {
+      end.channel->send(bytes("x"));
+      ++sent;
+    }
+    loop.post(again);
+  };
+  loop.post(again);
+  bool timerFired = false;
+  loop.startTimer(5ms, [&] { timerFired = true; });
+  std::string received;
+  EXPECT_TRUE(runFor([&] {
+    received += readNow(peer);
+    return timerFired && received.size() >= 10;
+  })) << "the turn must end although something is always posted";
+  EXPECT_TRUE(runFor([&] {
+    received += readNow(peer);
+    return sent == 1000 && received.size() == 1000;
+  }));
+  stop = true;
+  EXPECT_EQ(end.channel->queuedBytes(), 0u);
+}
+
+TEST_F(SocketTest, OnClosedKeepsItsPlaceAmongPostedFunctions) {
+  auto pair = socketPair();
+  std::vector<std::string> order;
+  ChannelPtr channel = std::move(pair.first);
+  channel->start({[](std::string_view) {}, [&](const Error&) { order.push_back("closed"); }});
+  loop.post([&] {
+    loop.post([&] { order.push_back("before"); });
+    channel->close(makeError(ErrorCode::Timeout, "gave up"));
+    loop.post([&] { order.push_back("after"); });
+    order.push_back("callback");
+  });
+  EXPECT_TRUE(runFor([&] { return order.size() == 4; }));
+  EXPECT_EQ(order, (std::vector<std::string>{"callback", "before", "closed", "after"}));
+}
+
+TEST_F(SocketTest, ABlockingWaitInsideACallbackSeesWhatTheCallbackSent) {
+  auto [clientChannel, serverChannel] = connectPair("tcp://127.0.0.1:0");
+  End client{std::move(clientChannel)};
+  End server{std::move(serverChannel)};
+  ASSERT_TRUE(client.channel && server.channel);
+  client.start();
+  server.start();
+  bool answered = false;
+  bool done = false;
+  loop.post([&] {
+    client.channel->send(bytes("request"));
+    // As waitForFinished() on the loop thread: the request must not wait for this callback to
+    // return. (Functions it posted do: Asio keeps them on this handler's private queue.)
+    answered = runFor([&] { return server.received == "request"; }, 1s);
+    done = true;
+  });
+  EXPECT_TRUE(runFor([&] { return done; }));
+  EXPECT_TRUE(answered);
+}
+
+TEST_P(TransportTest, ALargeSendIsWrittenPartlyAtOnceAndTheRestLater) {
+  auto [clientChannel, serverChannel] = connectPair(url());
+  End client{std::move(clientChannel)};
+  End server{std::move(serverChannel)};
+  ASSERT_TRUE(client.channel && server.channel);
+  client.start();
+  const std::string payload = pattern(32 << 20);  // more than any socket buffer takes
+  bool sent = false;
+  loop.post([&] {
+    client.channel->send(bytes(payload));
+    sent = true;
+  });
+  EXPECT_TRUE(runFor([&] { return sent; }));
+  EXPECT_EQ(client.channel->queuedBytes(), payload.size()) << "counted until all is written";
+  server.received.reserve(payload.size());
+  server.start();
+  EXPECT_TRUE(runFor(
+      [&] {
+        return server.received.size() == payload.size() && client.channel->queuedBytes() == 0;
+      },
+      10s));
+  EXPECT_TRUE(server.received == payload) << "payload corrupted";
+  EXPECT_FALSE(client.closed);
+}
+
+TEST_F(SocketTest, TheFirstPartOfALargeSendIsInTheSocketBeforeTheLoopRuns) {
+  auto pair = socketPair();
+  End end{std::move(pair.first)};
+  LocalSocket& peer = pair.second;
+  end.start();
+  const std::string payload = pattern(4 << 20);
+  end.channel->send(bytes(payload));
+  const std::size_t atOnce = peer.available();
+  EXPECT_GT(atOnce, 0u);
+  EXPECT_LT(atOnce, payload.size());
+  EXPECT_EQ(end.channel->queuedBytes(), payload.size());
+  End reader{makeSocketChannel(std::move(peer), "local:peer", limits)};
+  reader.received.reserve(payload.size());
+  reader.start();
+  EXPECT_TRUE(runFor(
+      [&] { return reader.received.size() == payload.size() && end.channel->queuedBytes() == 0; }));
+  EXPECT_TRUE(reader.received == payload) << "payload corrupted";
+}
+
+TEST_F(SocketTest, HeldBytesCountTowardsTheQueueLimit) {
+  limits.maxQueuedBytes = 1 << 20;
+  auto pair = socketPair();
+  End end{std::move(pair.first)};
+  LocalSocket& peer = pair.second;
+  end.start();
+  std::size_t queuedAfterFirst = 0;
+  int closedCallsInside = -1;
+  loop.post([&] {
+    end.channel->send(bytes(pattern(600 << 10)));
+    queuedAfterFirst = end.channel->queuedBytes();
+    end.channel->send(bytes(pattern(600 << 10)));  // nothing written yet: over the limit
+    closedCallsInside = end.closedCalls;
+    end.channel->send(bytes("dropped"));
+  });
+  EXPECT_TRUE(runFor([&] { return end.closed.has_value(); }));
+  EXPECT_EQ(queuedAfterFirst, std::size_t{600} << 10);
+  EXPECT_EQ(closedCallsInside, 0) << "onClosed never runs inside send()";
+  EXPECT_EQ(end.closed->code, ErrorCode::LimitExceeded);
+  EXPECT_EQ(end.closed->reason, "write queue over 1048576 bytes: peer too slow");
+  EXPECT_EQ(end.channel->queuedBytes(), 0u);
+  EXPECT_EQ(peer.available(), 0u) << "held data is dropped on close, never written";
+}
+
+TEST_F(SocketTest, APeerThatNeverReadsGetsClosedAtTheLimitWhileWritesAreInFlight) {
+  limits.maxQueuedBytes = 2 << 20;
+  auto pair = socketPair();
+  End end{std::move(pair.first)};
+  LocalSocket& peer = pair.second;
+  end.start();
+  const SharedBytes chunk = bytes(pattern(64 << 10));
+  int sends = 0;
+  bool closedInline = false;
+  std::function<void()> more = [&] {
+    if (end.closed) return;
+    end.channel->send(chunk);
+    ++sends;
+    closedInline = closedInline || end.closed.has_value();
+    loop.post(more);
+  };
+  loop.post(more);
+  EXPECT_TRUE(runFor([&] { return end.closed.has_value(); }));
+  EXPECT_FALSE(closedInline);
+  EXPECT_EQ(end.closed->code, ErrorCode::LimitExceeded);
+  EXPECT_EQ(end.closedCalls, 1);
+  // The socket buffers took some chunks before the queue grew to the limit.
+  EXPECT_GT(std::size_t(sends) * chunk->size(), limits.maxQueuedBytes);
+  EXPECT_GT(peer.available(), 0u);
+}
+
+TEST_F(SocketTest, AWriteErrorFoundInsideSendIsReportedLater) {
+  auto pair = socketPair();
+  End end{std::move(pair.first)};
+  LocalSocket& peer = pair.second;
+  end.start();
+  peer.close();
+  end.channel->send(bytes("to nobody"));  // write_some fails with EPIPE right here
+  EXPECT_FALSE(end.closed) << "onClosed never runs inside send()";
+  end.channel->send(bytes("after the error: ignored"));
+  EXPECT_EQ(end.channel->queuedBytes(), 0u);
+  EXPECT_TRUE(runFor([&] { return end.closed.has_value(); }));
+  EXPECT_EQ(end.closed->code, ErrorCode::ConnectionFailed);
+  EXPECT_EQ(end.closed->reason, "Broken pipe");
+  EXPECT_FALSE(runFor([&] { return end.closedCalls > 1; }, 20ms));
+}
+
+TEST_F(SocketTest, AWriteErrorAtTheEndOfACallbackIsReportedLater) {
+  auto pair = socketPair();
+  End end{std::move(pair.first)};
+  LocalSocket& peer = pair.second;
+  end.start();
+  peer.close();
+  loop.post([&] { end.channel->send(bytes("to nobody")); });
+  EXPECT_EQ(runOne(), 1u);
+  EXPECT_FALSE(end.closed) << "onClosed comes after the callback, never inside it";
+  EXPECT_TRUE(runFor([&] { return end.closed.has_value(); }));
+  EXPECT_TRUE(end.closed->code == ErrorCode::ConnectionFailed ||
+              end.closed->code == ErrorCode::Disconnected)
+      << end.closed->toString();
+  EXPECT_EQ(end.closedCalls, 1);
+}
+
+TEST_F(SocketTest, BurstsBiggerThanTheSmallBufferArriveInOrderOneOnDataPerRead) {
+  auto pair = socketPair();
+  End end{std::move(pair.first)};
+  LocalSocket& peer = pair.second;
+  end.start();
+  std::string expected;
+  auto burst = [&](std::size_t size) {
+    std::string data = pattern(size);
+    data[0] = static_cast<char>(expected.size() & 0xff);
+    expected += data;
+    net::write(peer, net::buffer(data));
+    const int readsBefore = end.reads;
+    EXPECT_TRUE(runFor([&] { return end.received.size() == expected.size(); })) << size;
+    return end.reads - readsBefore;
+  };
+  EXPECT_EQ(burst(100), 1);
+  EXPECT_EQ(burst(512), 1) << "fills the small buffer; the next read finds nothing";
+  EXPECT_EQ(burst(513), 2) << "512 bytes, then 1";
+  EXPECT_EQ(burst(100000), 3) << "512 bytes, 64 KiB, the rest";
+  EXPECT_EQ(burst(1), 1);
+  EXPECT_TRUE(end.received == expected) << "bytes out of order or corrupted";
+  EXPECT_FALSE(end.closed);
+}
+
+TEST_F(SocketTest, ABurstOverTheReadsPerTurnIsDeliveredWithOtherWorkInBetween) {
+  auto pair = socketPair();
+  End end{std::move(pair.first)};
+  LocalSocket& peer = pair.second;
+  const std::string payload = pattern(3 << 20);
+  end.received.reserve(payload.size());
+  // A writer thread keeps the socket full while the loop reads.
+  std::thread writer([&] { net::write(peer, net::buffer(payload)); });
+  int ticks = 0;
+  std::function<void()> tick = [&] {
+    ++ticks;
+    if (end.received.size() < payload.size()) loop.post(tick);
+  };
+  end.start();
+  loop.post(tick);
+  EXPECT_TRUE(runFor([&] { return end.received.size() == payload.size(); }, 10s));
+  writer.join();
+  EXPECT_TRUE(end.received == payload) << "payload corrupted";
+  EXPECT_GT(ticks, 1) << "other handlers ran while the burst was read";
+}
+
+TEST_F(SocketTest, DataBeforeStartIsReadAfterStartAndNeverInline) {
+  auto pair = socketPair();
+  End end{std::move(pair.first)};
+  LocalSocket& peer = pair.second;
+  net::write(peer, net::buffer(std::string(2000, 'z')));
+  end.start();
+  EXPECT_EQ(end.reads, 0) << "the read may happen inside start(), onData never does";
+  EXPECT_TRUE(runFor([&] { return end.received.size() == 2000; }));
+  EXPECT_EQ(end.received, std::string(2000, 'z'));
+}
 
 // ---- tcp ----------------------------------------------------------------------------------
 
