@@ -303,13 +303,7 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
         const wire::Packet notify =
             wire::InvokePacket{e->name, wire::InvokeCall::InvokeMetaMethod, prop.notifySignal,
                                std::move(args), -1, index};
-        for (const auto* packet : {&change, &notify}) {
-          if (auto r = wire::encodePacket(*frames, *packet, types); !r) {
-            log(LogLevel::Error, kComponent,
-                "cannot encode a change of " + e->name + "." + prop.name + ": " +
-                    r.error().toString());
-          }
-        }
+        detail::appendFrames(*frames, {&change, &notify}, types, kComponent);
       }
       e->dirtyList.clear();
       broadcast(*e, frames);

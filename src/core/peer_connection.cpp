@@ -69,18 +69,28 @@ void PeerConnection::close(Error reason) {
   m_channel->close(std::move(reason));
 }
 
+bool appendFrames(std::string& out,
+                  std::initializer_list<const wire::Packet*> packets,
+                  const wire::TypeRegistry& types,
+                  std::string_view component) {
+  const std::size_t start = out.size();
+  for (const auto* p : packets) {
+    if (auto r = wire::encodePacket(out, *p, types); !r) {
+      log(LogLevel::Error, component,
+          std::string("cannot encode ") + wire::packetTypeName(wire::packetType(*p)) + ": " +
+              r.error().toString());
+      out.resize(start);  // all or nothing: a change never goes without its notify signal
+      return false;
+    }
+  }
+  return true;
+}
+
 SharedBytes encodeFrames(std::initializer_list<const wire::Packet*> packets,
                          const wire::TypeRegistry& types,
                          std::string_view component) {
   auto out = std::make_shared<std::string>();
-  for (const auto* p : packets) {
-    if (auto r = wire::encodePacket(*out, *p, types); !r) {
-      log(LogLevel::Error, component,
-          std::string("cannot encode ") + wire::packetTypeName(wire::packetType(*p)) + ": " +
-              r.error().toString());
-      return nullptr;
-    }
-  }
+  if (!appendFrames(*out, packets, types, component)) return nullptr;
   return out;
 }
 

@@ -56,6 +56,12 @@ private:
   bool m_closed = false;
 };
 
+/// Appends the frames of all `packets` to `out`, or none of them (the failure is logged).
+bool appendFrames(std::string& out,
+                  std::initializer_list<const wire::Packet*> packets,
+                  const wire::TypeRegistry& types,
+                  std::string_view component);
+
 /// Encodes packets into one shared buffer; empty on encoding failure (logged).
 SharedBytes encodeFrames(std::initializer_list<const wire::Packet*> packets,
                          const wire::TypeRegistry& types,
