@@ -1,0 +1,832 @@
+// ModelReplica: the cache and request logic over a typed Replica of QAbstractItemModelAdapter.
+//
+// Each parent (the root, or an item whose children were asked about) is a Level; its rows live in
+// blocks of blockRows Rows, allocated only when a row of the block is stored (a 1,000,000-row
+// model costs one pointer per block until rows are read). A Row keeps, per column, the item's
+// data list exactly as it came off the wire (decoded only when read), so 100,000 rows cost a
+// few MB. Replies are matched to the state
+// they were asked in by a per-level generation: any structural change (insert, remove, move,
+// reset) bumps it and drops the replies still in flight, whose row numbers no longer hold.
+#include "doppel/model_replica.h"
+
+#include <algorithm>
+#include <set>
+
+#include "core/node_internals.h"
+#include "core/replica_core.h"
+#include "doppel/log.h"
+#include "doppel/node.h"
+#include "wire/model_types.h"
+#include "wire/type_registry.h"
+#include "wire/value_codec.h"
+
+namespace doppel {
+
+namespace {
+constexpr std::string_view kComponent = "model-replica";
+
+// Signal and method indices of the adapter (protocol §9.2).
+enum Sig {
+  kAvailableRolesChanged = 0,
+  kDataChanged,
+  kRowsInserted,
+  kRowsRemoved,
+  kRowsMoved,
+  kCurrentChanged,
+  kModelReset,
+  kHeaderDataChanged,
+  kColumnsInserted,
+  kLayoutChanged
+};
+
+IndexPath toPath(const wire::IndexList& list) {
+  IndexPath out;
+  out.reserve(list.size());
+  for (const auto& e : list) out.push_back({e.row, e.column});
+  return out;
+}
+
+wire::IndexList toList(const IndexPath& path) {
+  wire::IndexList out;
+  out.reserve(path.size());
+  for (const auto& e : path) out.push_back({e.row, e.column});
+  return out;
+}
+
+IndexPath pathArg(const std::vector<Value>& args, std::size_t i) {
+  if (i >= args.size()) return {};
+  auto list = wire::indexListFromValue(args[i]);
+  return list ? toPath(*list) : IndexPath{};
+}
+
+int intArg(const std::vector<Value>& args, std::size_t i) {
+  return i < args.size() ? static_cast<int>(args[i].toInt()) : 0;
+}
+
+}  // namespace
+
+struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
+  struct Cell {
+    std::string data;  ///< encoded QVariantList, one value per role; empty = not cached
+    std::int32_t flags = 0;
+    bool hasChildren = false;
+  };
+  struct Level;
+  struct Row {
+    std::vector<Cell> cells;  ///< per column; empty = not cached
+    std::unique_ptr<Level> children;
+  };
+  struct Block {
+    std::vector<Row> rows;    ///< blockRows of them
+    std::size_t cached = 0;   ///< rows with cells
+    std::uint32_t tick = 0;   ///< newest read or store of any row (eviction order)
+  };
+  struct Level {
+    int rows = -1;  ///< -1: not known yet (signals about it are ignored until the size comes)
+    int columns = 0;
+    bool sizeRequested = false;
+    std::uint64_t generation = 0;
+    std::vector<std::unique_ptr<Block>> blocks;  ///< one slot per blockRows rows; null = none held
+    std::set<int> wanted;    ///< blocks to request on the next turn
+    std::set<int> inFlight;  ///< blocks requested, reply pending
+    std::size_t cached = 0;  ///< rows with cells
+    int lastRead = 0;
+  };
+
+  Impl(std::shared_ptr<Replica> r, ModelReplicaOptions o) : replica(std::move(r)), options(std::move(o)) {
+    wire::installModelCodecs(types, true);
+    if (options.blockRows < 1) options.blockRows = 1;
+    if (options.bulkRows < 1) options.bulkRows = 1;
+  }
+
+  ModelReplica* facade = nullptr;
+  std::shared_ptr<Replica> replica;
+  ModelReplicaOptions options;
+  wire::TypeRegistry types;
+  Limits limits;
+  std::vector<ScopedConnection> connections;
+
+  bool initialized = false;
+  bool fetchingAll = false;
+  bool flushPosted = false;
+  /// Child levels ever made: while 0 (a flat model) a flush looks at the root only.
+  std::size_t childLevels = 0;
+  std::uint32_t clock = 0;
+  std::map<int, std::string> roleNames;
+  std::vector<int> availableRoles;
+  std::vector<int> roles;
+  Level root;
+  IndexPath current;
+  std::map<std::tuple<int, int, int>, Value> headers;  ///< (orientation, section, role)
+  std::set<std::tuple<int, int, int>> headersRequested;
+  /// What to tell the application when the root's size arrives after a reset.
+  enum class Pending { Initialize, Reset, Layout } pendingRoot = Pending::Initialize;
+  int pendingLayoutHint = 0;
+
+  // Levels ---------------------------------------------------------------------------------
+
+  /// The level under `parent`; null if some step is unknown. With `create`, missing child
+  /// levels of cached items are made (rows unknown).
+  Level* level(const IndexPath& parent, bool create) {
+    Level* l = &root;
+    for (const auto& step : parent) {
+      if (l->rows < 0 || step.row < 0 || step.row >= l->rows || step.column != 0) return nullptr;
+      Row* row = create ? &at(*l, step.row) : find(*l, step.row);
+      if (row == nullptr) return nullptr;
+      if (!row->children) {
+        if (!create) return nullptr;
+        row->children = std::make_unique<Level>();
+        ++childLevels;
+      }
+      l = row->children.get();
+    }
+    return l;
+  }
+
+  void setRows(Level& l, int rows, int columns) {
+    l.rows = std::max(0, rows);
+    l.columns = std::max(0, columns);
+    clearRows(l);
+    l.wanted.clear();
+    l.inFlight.clear();
+    ++l.generation;
+  }
+
+  // Sparse rows ------------------------------------------------------------------------------
+
+  std::size_t blockIndex(int row) const { return static_cast<std::size_t>(row / options.blockRows); }
+  std::size_t slot(int row) const { return static_cast<std::size_t>(row % options.blockRows); }
+
+  /// Empties `l` down to one null block slot per blockRows of its l.rows rows.
+  void clearRows(Level& l) {
+    l.blocks.clear();
+    const auto n = (static_cast<std::int64_t>(std::max(0, l.rows)) + options.blockRows - 1) / options.blockRows;
+    l.blocks.resize(static_cast<std::size_t>(n));
+    l.cached = 0;
+  }
+
+  /// The row if its block is held (the row itself may hold nothing yet), else null.
+  Row* find(Level& l, int row) {
+    Block* b = l.blocks[blockIndex(row)].get();
+    return b != nullptr ? &b->rows[slot(row)] : nullptr;
+  }
+  Block& blockAt(Level& l, int row) {
+    auto& b = l.blocks[blockIndex(row)];
+    if (!b) {
+      b = std::make_unique<Block>();
+      b->rows.resize(static_cast<std::size_t>(options.blockRows));
+    }
+    return *b;
+  }
+  Row& at(Level& l, int row) { return blockAt(l, row).rows[slot(row)]; }
+  bool rowCached(Level& l, int row) {
+    const Row* r = find(l, row);
+    return r != nullptr && !r->cells.empty();
+  }
+
+  /// Renumbers the held rows of `l` after an insert, remove or move: `to(row)` is the row's new
+  /// number, or -1 to drop it. Costs the held rows and the block slots, not every row.
+  template <typename To>
+  void remap(Level& l, int newRows, const To& to) {
+    std::vector<std::pair<int, Row>> held;
+    for (std::size_t b = 0; b < l.blocks.size(); ++b) {
+      if (!l.blocks[b]) continue;
+      for (std::size_t s = 0; s < l.blocks[b]->rows.size(); ++s) {
+        Row& r = l.blocks[b]->rows[s];
+        if (r.cells.empty() && !r.children) continue;
+        const int target = to(static_cast<int>(b * static_cast<std::size_t>(options.blockRows) + s));
+        if (target >= 0 && target < newRows) held.emplace_back(target, std::move(r));
+      }
+    }
+    l.rows = newRows;
+    clearRows(l);
+    for (auto& entry : held) {
+      Block& b = blockAt(l, entry.first);
+      Row& r = b.rows[slot(entry.first)];
+      r = std::move(entry.second);
+      b.tick = ++clock;
+      if (!r.cells.empty()) {
+        ++b.cached;
+        ++l.cached;
+      }
+    }
+  }
+
+  void structural(Level& l) {
+    ++l.generation;
+    l.inFlight.clear();  // their replies will be dropped; ask again when read
+  }
+
+  // Requests -------------------------------------------------------------------------------
+
+  void want(Level& l, int block) {
+    if (block < 0 || static_cast<std::int64_t>(block) * options.blockRows >= l.rows) return;
+    if (l.inFlight.count(block)) return;
+    l.wanted.insert(block);
+    postFlush();
+  }
+
+  void postFlush() {
+    if (flushPosted) return;
+    flushPosted = true;
+    std::weak_ptr<Impl> weak = weak_from_this();
+    replica->core().loop.post([weak] {
+      if (auto self = weak.lock()) self->flush();
+    });
+  }
+
+  void flush() {
+    flushPosted = false;
+    IndexPath path;
+    flushLevel(root, path);
+  }
+
+  void flushLevel(Level& l, IndexPath& path) {
+    if (!l.wanted.empty() && l.rows > 0) {
+      // Adjacent blocks go out as one request.
+      std::vector<int> blocks(l.wanted.begin(), l.wanted.end());
+      l.wanted.clear();
+      std::size_t i = 0;
+      while (i < blocks.size()) {
+        std::size_t j = i;
+        while (j + 1 < blocks.size() && blocks[j + 1] == blocks[j] + 1 &&
+               (blocks[j + 1] - blocks[i] + 1) * options.blockRows <= std::max(options.bulkRows, options.blockRows))
+          ++j;
+        requestRows(l, path, blocks[i], blocks[j]);
+        i = j + 1;
+      }
+    }
+    for (std::size_t b = 0; childLevels > 0 && b < l.blocks.size(); ++b) {
+      if (!l.blocks[b]) continue;
+      for (std::size_t s = 0; s < l.blocks[b]->rows.size(); ++s) {
+        Row& r = l.blocks[b]->rows[s];
+        if (!r.children) continue;
+        path.push_back({static_cast<int>(b * static_cast<std::size_t>(options.blockRows) + s), 0});
+        flushLevel(*r.children, path);
+        path.pop_back();
+      }
+    }
+  }
+
+  void requestRows(Level& l, const IndexPath& parent, int firstBlock, int lastBlock) {
+    const int first = firstBlock * options.blockRows;
+    const int last = std::min(l.rows - 1, (lastBlock + 1) * options.blockRows - 1);
+    if (first > last) return;
+    for (int b = firstBlock; b <= lastBlock; ++b) l.inFlight.insert(b);
+    IndexPath start = parent;
+    start.push_back({first, 0});
+    IndexPath end = parent;
+    end.push_back({last, std::max(0, l.columns - 1)});
+    std::vector<std::int32_t> r(roles.begin(), roles.end());
+    auto reply = replica->call("replicaRowRequest",
+                               {wire::indexListValue(toList(start)), wire::indexListValue(toList(end)),
+                                wire::intListValue(r)});
+    std::weak_ptr<Impl> weak = weak_from_this();
+    const std::uint64_t generation = l.generation;
+    IndexPath parentCopy = parent;
+    reply.then([weak, parentCopy, generation, firstBlock, lastBlock](const PendingReply& done) {
+      if (auto self = weak.lock()) self->onRows(parentCopy, generation, firstBlock, lastBlock, done);
+    });
+  }
+
+  void onRows(const IndexPath& parent, std::uint64_t generation, int firstBlock, int lastBlock,
+              const PendingReply& done) {
+    Level* l = level(parent, false);
+    if (l == nullptr || l->generation != generation) return;  // the rows moved meanwhile
+    for (int b = firstBlock; b <= lastBlock; ++b) l->inFlight.erase(b);
+    if (!done.isOk()) {
+      log(LogLevel::Warning, kComponent, replica->name() + ": row request failed");
+      return;
+    }
+    const Value& v = done.returnValue();
+    const Text* raw = v.typeName() == wire::kDataEntriesName ? v.get<Text>() : nullptr;
+    int minRow = -1;
+    int maxRow = -1;
+    const std::size_t depth = parent.size() + 1;
+    auto keep = [this, l, depth, &minRow, &maxRow](wire::RawIndexValuePair& p) {
+      if (p.index.size() != depth) return;
+      const int row = p.index.back().row;
+      const int column = p.index.back().column;
+      if (row < 0 || row >= l->rows || column < 0 || column >= std::max(1, l->columns)) return;
+      store(*l, row, column, std::move(p.data), p.flags, p.hasChildren);
+      minRow = minRow < 0 ? row : std::min(minRow, row);
+      maxRow = std::max(maxRow, row);
+    };
+    if (raw != nullptr) {
+      // Checked whole before the first row is stored: a malformed reply changes nothing.
+      wire::Reader in(raw->data, wire::ByteOrder::Little, limits);
+      auto read = wire::forEachRawPair(in, types, keep);
+      if (!read) {
+        log(LogLevel::Warning, kComponent, "bad row reply: " + read.error().toString());
+        return;
+      }
+    } else {
+      auto entries = wire::dataEntriesFromValue(v, types, limits);
+      if (!entries) return;
+      for (auto& p : entries->data) {
+        auto r = toRaw(p);
+        keep(r);
+      }
+    }
+    evict(*l);
+    if (minRow >= 0 && facade) {
+      IndexPath tl = parent;
+      tl.push_back({minRow, 0});
+      IndexPath br = parent;
+      br.push_back({maxRow, std::max(0, l->columns - 1)});
+      facade->dataChanged.emit(tl, br, roles);
+    }
+    if (fetchingAll && l == &root) continueFetchAll();
+  }
+
+  wire::RawIndexValuePair toRaw(const wire::IndexValuePair& p) {
+    wire::RawIndexValuePair out;
+    out.index = p.index;
+    wire::Writer w;
+    w.u32(static_cast<std::uint32_t>(p.data.size()));
+    for (const auto& value : p.data) (void)wire::encodeVariant(w, value, types);
+    out.data = w.take();
+    out.dataCount = static_cast<std::uint32_t>(p.data.size());
+    out.hasChildren = p.hasChildren;
+    out.flags = p.flags;
+    out.columns = p.columns;
+    out.rows = p.rows;
+    return out;
+  }
+
+  void store(Level& l, int row, int column, std::string data, std::int32_t flags, bool hasChildren) {
+    Block& b = blockAt(l, row);
+    Row& r = b.rows[slot(row)];
+    if (r.cells.empty()) {
+      r.cells.resize(static_cast<std::size_t>(std::max(1, l.columns)));
+      ++l.cached;
+      ++b.cached;
+    }
+    Cell& c = r.cells[static_cast<std::size_t>(column)];
+    c.data = std::move(data);
+    c.flags = flags;
+    c.hasChildren = hasChildren;
+    b.tick = ++clock;
+  }
+
+  /// Drops the least recently used blocks once a level holds more than cacheRows rows
+  /// (down to 3/4 of it, so eviction runs rarely). Rows with cached children stay.
+  void evict(Level& l) {
+    if (options.cacheRows == 0 || fetchingAll || l.cached <= options.cacheRows) return;
+    std::vector<std::pair<std::uint32_t, std::size_t>> byAge;
+    for (std::size_t b = 0; b < l.blocks.size(); ++b)
+      if (l.blocks[b] && l.blocks[b]->cached > 0) byAge.emplace_back(l.blocks[b]->tick, b);
+    std::sort(byAge.begin(), byAge.end());
+    const std::size_t target = options.cacheRows * 3 / 4;
+    for (const auto& entry : byAge) {
+      if (l.cached <= target) break;
+      auto& block = l.blocks[entry.second];
+      bool keep = false;  // a row with a child level keeps its block
+      for (Row& row : block->rows) {
+        if (row.children) {
+          keep = true;
+          continue;
+        }
+        if (row.cells.empty()) continue;
+        row.cells.clear();
+        row.cells.shrink_to_fit();
+        --block->cached;
+        --l.cached;
+      }
+      if (!keep) block.reset();
+    }
+  }
+
+  void requestSize(const IndexPath& parent) {
+    Level* l = level(parent, true);
+    if (l == nullptr || l->sizeRequested) return;
+    l->sizeRequested = true;
+    auto reply = replica->call("replicaSizeRequest", {wire::indexListValue(toList(parent))});
+    std::weak_ptr<Impl> weak = weak_from_this();
+    IndexPath parentCopy = parent;
+    reply.then([weak, parentCopy](const PendingReply& done) {
+      if (auto self = weak.lock()) self->onSize(parentCopy, done);
+    });
+  }
+
+  void onSize(const IndexPath& parent, const PendingReply& done) {
+    Level* l = level(parent, false);
+    if (l == nullptr) return;
+    l->sizeRequested = false;
+    if (l->rows >= 0) return;  // already known (a later request answered first)
+    if (!done.isOk()) return;
+    const Geometry g = done.returnValue().toGeometry();
+    setRows(*l, static_cast<int>(g.v[1]), static_cast<int>(g.v[0]));
+    if (l == &root) {
+      rootKnown();
+    } else if (l->rows > 0 && facade) {
+      facade->rowsInserted.emit(parent, 0, l->rows - 1);
+    }
+  }
+
+  /// The root's size arrived: tell the application what happened.
+  void rootKnown() {
+    const Pending what = pendingRoot;
+    if (options.initialAction == ModelReplicaOptions::InitialAction::FetchAll || fetchingAll) startFetchAll();
+    if (!facade) return;
+    if (what == Pending::Initialize && !initialized) {
+      initialized = true;
+      facade->initialized.emit();
+    } else if (what == Pending::Layout) {
+      facade->layoutChanged.emit({}, pendingLayoutHint);
+    } else {
+      initialized = true;
+      facade->modelReset.emit();
+    }
+  }
+
+  // Fetch everything -------------------------------------------------------------------------
+
+  void startFetchAll() {
+    fetchingAll = true;
+    continueFetchAll();
+  }
+
+  void continueFetchAll() {
+    if (root.rows < 0) return;
+    if (root.cached >= static_cast<std::size_t>(root.rows)) {
+      if (fetchingAll) {
+        fetchingAll = options.initialAction == ModelReplicaOptions::InitialAction::FetchAll;
+        if (facade) facade->fullyCached.emit();
+        if (!fetchingAll) return;
+      }
+      return;
+    }
+    // Bulk requests of bulkRows rows each, a few in flight at once: the host encodes one while
+    // the previous one is on the wire and this side decodes another.
+    const int blocksPerRequest = std::max(1, options.bulkRows / options.blockRows);
+    const int blocks = (root.rows + options.blockRows - 1) / options.blockRows;
+    int inFlightRequests = static_cast<int>(root.inFlight.size()) / blocksPerRequest;
+    IndexPath none;
+    for (int b = 0; b < blocks && inFlightRequests < options.bulkRequestsInFlight;) {
+      // Skip whole cached or pending blocks.
+      const Block* held = root.blocks[static_cast<std::size_t>(b)].get();
+      const int inBlock = std::min(options.blockRows, root.rows - b * options.blockRows);
+      if (root.inFlight.count(b) || (held != nullptr && held->cached >= static_cast<std::size_t>(inBlock))) {
+        ++b;
+        continue;
+      }
+      int last = b;
+      while (last + 1 < blocks && last + 1 - b + 1 <= blocksPerRequest && !root.inFlight.count(last + 1))
+        ++last;
+      requestRows(root, none, b, last);
+      ++inFlightRequests;
+      b = last + 1;
+    }
+  }
+
+  // Prefetch (replicaCacheRequest) -------------------------------------------------------------
+
+  void requestCache() {
+    std::vector<std::int32_t> r(roles.begin(), roles.end());
+    auto reply = replica->call("replicaCacheRequest",
+                               {Value::ulong64(options.prefetchItems), wire::intListValue(r)});
+    std::weak_ptr<Impl> weak = weak_from_this();
+    reply.then([weak](const PendingReply& done) {
+      if (auto self = weak.lock()) self->onCache(done);
+    });
+  }
+
+  void fillTree(Level& l, std::vector<wire::IndexValuePair>& pairs, std::size_t depth) {
+    for (auto& p : pairs) {
+      if (p.index.size() != depth + 1) continue;
+      const int row = p.index.back().row;
+      const int column = p.index.back().column;
+      if (row < 0 || row >= l.rows || column < 0 || column >= std::max(1, l.columns)) continue;
+      auto raw = toRaw(p);
+      store(l, row, column, std::move(raw.data), p.flags, p.hasChildren);
+      if (column == 0 && p.hasChildren && p.rows >= 0) {
+        Row& r = at(l, row);
+        r.children = std::make_unique<Level>();
+        ++childLevels;
+        setRows(*r.children, p.rows, p.columns);
+        fillTree(*r.children, p.children, depth + 1);
+      }
+    }
+  }
+
+  void onCache(const PendingReply& done) {
+    if (!done.isOk()) return;
+    auto entries = wire::metaAndDataEntriesFromValue(done.returnValue(), types, limits);
+    if (!entries) {
+      log(LogLevel::Warning, kComponent, "bad cache reply: " + entries.error().toString());
+      requestSize({});
+      return;
+    }
+    root.sizeRequested = false;
+    setRows(root, entries->rows, entries->columns);
+    if (entries->roles == std::vector<std::int32_t>(roles.begin(), roles.end()))
+      fillTree(root, entries->data, 0);
+    rootKnown();
+  }
+
+  // Source signals -----------------------------------------------------------------------------
+
+  void resetRoot(Pending what, int hint = 0) {
+    pendingRoot = what;
+    pendingLayoutHint = hint;
+    root.rows = -1;
+    root.blocks.clear();
+    root.cached = 0;
+    root.wanted.clear();
+    root.inFlight.clear();
+    ++root.generation;
+    root.sizeRequested = false;
+    headers.clear();
+    headersRequested.clear();
+    if (options.initialAction == ModelReplicaOptions::InitialAction::PrefetchData && what == Pending::Initialize) {
+      requestCache();
+    } else {
+      requestSize({});
+    }
+  }
+
+  void onInitialized() {
+    auto available = wire::intListFromValue(replica->property(0));
+    availableRoles = available ? std::vector<int>(available->begin(), available->end()) : std::vector<int>{};
+    auto names = wire::roleNamesFromValue(replica->property(1));
+    roleNames = names ? std::move(names).value() : std::map<int, std::string>{};
+    roles = options.roles.empty() ? availableRoles : options.roles;
+    resetRoot(initialized ? Pending::Reset : Pending::Initialize);
+  }
+
+  void onSignal(int index, const std::vector<Value>& args) {
+    switch (index) {
+      case kAvailableRolesChanged: {
+        auto available = wire::intListFromValue(replica->property(0));
+        if (available) availableRoles.assign(available->begin(), available->end());
+        break;
+      }
+      case kDataChanged: onDataChanged(pathArg(args, 0), pathArg(args, 1)); break;
+      case kRowsInserted: onInserted(pathArg(args, 0), intArg(args, 1), intArg(args, 2)); break;
+      case kRowsRemoved: onRemoved(pathArg(args, 0), intArg(args, 1), intArg(args, 2)); break;
+      case kRowsMoved:
+        onMoved(pathArg(args, 0), intArg(args, 1), intArg(args, 2), pathArg(args, 3), intArg(args, 4));
+        break;
+      case kCurrentChanged: {
+        IndexPath previous = std::exchange(current, pathArg(args, 0));
+        if (facade) facade->currentChanged.emit(current, previous);
+        break;
+      }
+      case kModelReset: resetRoot(Pending::Reset); break;
+      case kHeaderDataChanged: {
+        headers.clear();
+        headersRequested.clear();
+        if (facade)
+          facade->headerDataChanged.emit(intArg(args, 0) == 2 ? Orientation::Vertical : Orientation::Horizontal,
+                                         intArg(args, 1), intArg(args, 2));
+        break;
+      }
+      case kColumnsInserted: resetRoot(Pending::Reset); break;
+      case kLayoutChanged: resetRoot(Pending::Layout, intArg(args, 1)); break;
+      default: break;
+    }
+  }
+
+  void onDataChanged(const IndexPath& tl, const IndexPath& br) {
+    if (tl.empty() || tl.size() != br.size()) return;
+    IndexPath parent(tl.begin(), tl.end() - 1);
+    Level* l = level(parent, false);
+    if (l == nullptr || l->rows < 0) return;
+    const int first = std::max(0, tl.back().row);
+    const int last = std::min(l->rows - 1, br.back().row);
+    for (int r = first; r <= last; ++r) {
+      Row* row = find(*l, r);
+      if (row == nullptr || row->cells.empty()) continue;
+      // Stale now: fetch again (dataChanged reaches the application when the values arrive).
+      row->cells.clear();
+      --l->cached;
+      --l->blocks[blockIndex(r)]->cached;
+      const int block = r / options.blockRows;
+      l->inFlight.erase(block);
+      want(*l, block);
+    }
+  }
+
+  void onInserted(const IndexPath& parent, int first, int last) {
+    Level* l = level(parent, false);
+    if (l == nullptr || l->rows < 0 || first < 0 || last < first || first > l->rows) return;
+    const int n = last - first + 1;
+    if (n > static_cast<int>(limits.maxElements)) {
+      resetRoot(Pending::Reset);
+      return;
+    }
+    remap(*l, l->rows + n, [first, n](int r) { return r < first ? r : r + n; });
+    structural(*l);
+    if (facade) facade->rowsInserted.emit(parent, first, last);
+    if (fetchingAll && l == &root) continueFetchAll();
+  }
+
+  void onRemoved(const IndexPath& parent, int first, int last) {
+    Level* l = level(parent, false);
+    if (l == nullptr || l->rows < 0 || first < 0 || last < first || last >= l->rows) return;
+    const int n = last - first + 1;
+    remap(*l, l->rows - n, [first, last, n](int r) { return r < first ? r : r > last ? r - n : -1; });
+    structural(*l);
+    if (facade) facade->rowsRemoved.emit(parent, first, last);
+  }
+
+  void onMoved(const IndexPath& srcParent, int first, int last, const IndexPath& dstParent, int dst) {
+    Level* l = level(srcParent, false);
+    if (srcParent != dstParent) {
+      // Between parents: rare (Qt's own replica supports moves only at the root); resync.
+      resetRoot(Pending::Reset);
+      return;
+    }
+    if (l == nullptr || l->rows < 0) return;
+    if (first < 0 || last < first || last >= l->rows || dst < 0 || dst > l->rows ||
+        (dst >= first && dst <= last + 1)) {
+      if (dst >= first && dst <= last + 1) return;  // a move onto itself changes nothing
+      resetRoot(Pending::Reset);
+      return;
+    }
+    // As std::rotate of the rows would move them: [first, last] lands before `dst`.
+    const int n = last - first + 1;
+    remap(*l, l->rows, [first, last, dst, n](int r) {
+      if (r >= first && r <= last) return dst < first ? dst + (r - first) : dst - n + (r - first);
+      if (dst < first && r >= dst && r < first) return r + n;
+      if (dst > last && r > last && r < dst) return r - n;
+      return r;
+    });
+    structural(*l);
+    if (facade) facade->rowsMoved.emit(srcParent, first, last, dstParent, dst);
+  }
+
+  // Reads ------------------------------------------------------------------------------------
+
+  const Cell* cell(const IndexPath& index, bool fetch) {
+    if (index.empty()) return nullptr;
+    IndexPath parent(index.begin(), index.end() - 1);
+    Level* l = level(parent, false);
+    if (l == nullptr || l->rows < 0) return nullptr;
+    const int row = index.back().row;
+    const int column = index.back().column;
+    if (row < 0 || row >= l->rows || column < 0 || column >= std::max(1, l->columns)) return nullptr;
+    if (Row* r = find(*l, row); r != nullptr && !r->cells.empty() &&
+                                 !r->cells[static_cast<std::size_t>(column)].data.empty()) {
+      l->blocks[blockIndex(row)]->tick = ++clock;
+      l->lastRead = row;
+      return &r->cells[static_cast<std::size_t>(column)];
+    }
+    if (fetch) {
+      const int block = row / options.blockRows;
+      const bool forward = row >= l->lastRead;
+      l->lastRead = row;
+      want(*l, block);
+      for (int k = 1; k <= options.readAheadBlocks; ++k) {
+        const int ahead = forward ? block + k : block - k;
+        if (ahead < 0) break;
+        const int r0 = ahead * options.blockRows;
+        if (r0 < l->rows && !rowCached(*l, r0)) want(*l, ahead);
+      }
+    }
+    return nullptr;
+  }
+
+  Value data(const IndexPath& index, int role) {
+    const Cell* c = cell(index, true);
+    if (c == nullptr) return {};
+    const auto it = std::find(roles.begin(), roles.end(), role);
+    if (it == roles.end()) return {};
+    auto values = wire::decodeDataBlob(c->data, types, limits);
+    if (!values) return {};
+    const auto pos = static_cast<std::size_t>(it - roles.begin());
+    return pos < values->size() ? (*values)[pos] : Value();
+  }
+};
+
+// ModelReplica ---------------------------------------------------------------------------------
+
+ModelReplica::ModelReplica(std::shared_ptr<Replica> replica, ModelReplicaOptions options)
+    : m_replica(std::move(replica)), m_impl(std::make_shared<Impl>(m_replica, std::move(options))) {
+  m_impl->facade = this;
+  std::weak_ptr<Impl> weak = m_impl;
+  m_impl->connections.emplace_back(m_replica->initialized.connect([weak] {
+    if (auto impl = weak.lock()) impl->onInitialized();
+  }));
+  m_impl->connections.emplace_back(
+      m_replica->signalEmitted.connect([weak](int index, const std::vector<Value>& args) {
+        if (auto impl = weak.lock()) impl->onSignal(index, args);
+      }));
+  if (m_replica->isInitialized()) {
+    std::weak_ptr<Impl> later = m_impl;
+    m_replica->core().loop.post([later] {
+      if (auto impl = later.lock()) impl->onInitialized();
+    });
+  }
+}
+
+ModelReplica::~ModelReplica() { m_impl->facade = nullptr; }
+
+bool ModelReplica::isInitialized() const { return m_impl->initialized; }
+
+bool ModelReplica::waitForInitialized(std::chrono::milliseconds timeout) {
+  auto impl = m_impl;
+  return m_replica->core().loop.runUntil([impl] { return impl->initialized; },
+                                         Clock::now() + timeout);
+}
+
+const std::map<int, std::string>& ModelReplica::roleNames() const { return m_impl->roleNames; }
+const std::vector<int>& ModelReplica::availableRoles() const { return m_impl->availableRoles; }
+const std::vector<int>& ModelReplica::roles() const { return m_impl->roles; }
+
+int ModelReplica::roleId(std::string_view name) const {
+  for (const auto& entry : m_impl->roleNames)
+    if (entry.second == name) return entry.first;
+  return -1;
+}
+
+int ModelReplica::rowCount(const IndexPath& parent) {
+  auto* l = m_impl->level(parent, false);
+  if (l != nullptr && l->rows >= 0) return l->rows;
+  if (parent.empty()) return 0;
+  // A child level: ask for its size if the item has children.
+  if (hasChildren(parent)) m_impl->requestSize(parent);
+  return 0;
+}
+
+int ModelReplica::columnCount(const IndexPath& parent) {
+  auto* l = m_impl->level(parent, false);
+  return l != nullptr && l->rows >= 0 ? l->columns : 0;
+}
+
+bool ModelReplica::hasChildren(const IndexPath& index) {
+  if (index.empty()) return m_impl->root.rows > 0;
+  const auto* c = m_impl->cell(index, true);
+  return c != nullptr && c->hasChildren;
+}
+
+int ModelReplica::flags(const IndexPath& index) {
+  const auto* c = m_impl->cell(index, true);
+  return c != nullptr ? c->flags : 0;
+}
+
+Value ModelReplica::data(const IndexPath& index, int role) { return m_impl->data(index, role); }
+
+bool ModelReplica::isCached(const IndexPath& index) { return m_impl->cell(index, false) != nullptr; }
+
+std::size_t ModelReplica::cachedRows() const { return m_impl->root.cached; }
+
+bool ModelReplica::isFullyCached() const {
+  return m_impl->root.rows >= 0 && m_impl->root.cached >= static_cast<std::size_t>(m_impl->root.rows);
+}
+
+void ModelReplica::fetchAll() {
+  m_impl->fetchingAll = true;
+  m_impl->continueFetchAll();
+}
+
+void ModelReplica::setData(const IndexPath& index, const Value& value, int role) {
+  const auto& available = m_impl->availableRoles;
+  if (index.empty() || std::find(available.begin(), available.end(), role) == available.end()) return;
+  (void)m_replica->call("replicaSetData",
+                        {wire::indexListValue(toList(index)), value, Value::int32(role)});
+}
+
+Value ModelReplica::headerData(int section, Orientation orientation, int role) {
+  const auto key = std::make_tuple(static_cast<int>(orientation), section, role);
+  if (auto it = m_impl->headers.find(key); it != m_impl->headers.end()) return it->second;
+  if (m_impl->headersRequested.insert(key).second) {
+    auto reply = m_replica->call(
+        "replicaHeaderRequest",
+        {wire::orientationListValue({static_cast<std::int32_t>(orientation)}),
+         wire::intListValue({section}), wire::intListValue({role})});
+    std::weak_ptr<Impl> weak = m_impl;
+    reply.then([weak, key, section, orientation](const PendingReply& done) {
+      auto impl = weak.lock();
+      if (!impl || !done.isOk() || !impl->headersRequested.count(key)) return;
+      const auto& list = done.returnValue().toList();
+      impl->headers[key] = list.empty() ? Value() : list.front();
+      if (impl->facade) impl->facade->headerDataChanged.emit(orientation, section, section);
+    });
+  }
+  return {};
+}
+
+const IndexPath& ModelReplica::currentIndex() const { return m_impl->current; }
+
+void ModelReplica::setCurrentIndex(const IndexPath& index) {
+  // Clear | Select | Current (19), as Qt's replica sends; the source's currentChanged confirms.
+  (void)m_replica->call("replicaSetCurrentIndex", {wire::indexListValue(toList(index)), Value::int32(19)});
+}
+
+// Node::acquireModel ---------------------------------------------------------------------------
+
+std::shared_ptr<ModelReplica> Node::acquireModel(const std::string& name) {
+  return acquireModel(name, ModelReplicaOptions{});
+}
+
+std::shared_ptr<ModelReplica> Node::acquireModel(const std::string& name,
+                                                 const ModelReplicaOptions& options) {
+  // Row replies are kept as the bytes they arrived in (wire/model_types.h).
+  wire::installModelCodecs(detail::NodeInternals::types(*this), true);
+  auto replica = acquire(name, ModelAdapter::adapterInterface());
+  return std::make_shared<ModelReplica>(std::move(replica), options);
+}
+
+}  // namespace doppel

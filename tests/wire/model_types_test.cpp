@@ -1,0 +1,155 @@
+// The model value types (protocol §9.3): exact bytes, the opaque form, and limits on input.
+#include <gtest/gtest.h>
+
+#include "wire/model_types.h"
+#include "wire_test_util.h"
+
+namespace doppel::wire {
+namespace {
+
+using test::fromHex;
+
+// §9.3's verified row reply: [{index [(0,0)], data [QString "m0"], hasChildren 0, flags 47,
+// children [], size (-1,-1)}].
+const std::string kRowReply = fromHex(
+    "01000000"                                // one pair
+    "01000000 00000000 00000000"              // index [(0,0)]
+    "01000000 0a000000 00 04000000 6d003000"  // data [QString "m0"]
+    "00 2f000000 00000000"                    // hasChildren, flags 47, no children
+    "ffffffff ffffffff");                     // QSize(-1,-1)
+
+DataEntries rowReply() {
+  IndexValuePair p;
+  p.index = {{0, 0}};
+  p.data = {Value::string("m0")};
+  p.flags = 47;
+  return DataEntries{{p}};
+}
+
+TEST(ModelTypes, DataEntriesAreByteExact) {
+  TypeRegistry types;
+  Writer w;
+  ASSERT_TRUE(encodeDataEntries(w, rowReply(), types));
+  EXPECT_EQ(w.buffer(), kRowReply);
+  Reader in(kRowReply, ByteOrder::Little, Limits{});
+  auto back = decodeDataEntries(in, types);
+  ASSERT_TRUE(back.ok()) << back.error().toString();
+  EXPECT_TRUE(in.atEnd());
+  EXPECT_EQ(*back, rowReply());
+}
+
+TEST(ModelTypes, StructValueAndOpaqueFormEncodeTheSameBytes) {
+  TypeRegistry plain;
+  TypeRegistry fast;
+  installModelCodecs(fast, true);
+  Writer a;
+  ASSERT_TRUE(encodeVariant(a, dataEntriesValue(rowReply()), plain));
+  Writer b;
+  ASSERT_TRUE(encodeVariant(b, opaqueDataEntries(kRowReply), fast));
+  Writer c;
+  ASSERT_TRUE(encodeVariant(c, dataEntriesValue(rowReply()), fast));
+  EXPECT_EQ(a.buffer(), b.buffer());
+  EXPECT_EQ(a.buffer(), c.buffer());
+  // The fast registry reads it back as the opaque form; the plain one as nested structs.
+  Reader in(a.buffer(), ByteOrder::Little, Limits{});
+  auto v = decodeVariant(in, fast);
+  ASSERT_TRUE(v.ok());
+  ASSERT_NE(v->get<Text>(), nullptr);
+  EXPECT_EQ(v->get<Text>()->data, kRowReply);
+  auto typed = dataEntriesFromValue(*v, fast, Limits{});
+  ASSERT_TRUE(typed.ok());
+  EXPECT_EQ(*typed, rowReply());
+}
+
+TEST(ModelTypes, RawPairsKeepEachItemsDataBytes) {
+  TypeRegistry types;
+  Reader in(kRowReply, ByteOrder::Little, Limits{});
+  auto raw = decodeRawPairs(in, types);
+  ASSERT_TRUE(raw.ok());
+  ASSERT_EQ(raw->size(), 1u);
+  EXPECT_EQ((*raw)[0].flags, 47);
+  auto values = decodeDataBlob((*raw)[0].data, types, Limits{});
+  ASSERT_TRUE(values.ok());
+  ASSERT_EQ(values->size(), 1u);
+  EXPECT_EQ((*values)[0].toString(), "m0");
+}
+
+TEST(ModelTypes, MetaAndDataEntriesWithChildrenRoundTrip) {
+  TypeRegistry types;
+  MetaAndDataEntries m;
+  IndexValuePair parent;
+  parent.index = {{0, 0}};
+  parent.data = {Value::int32(1)};
+  parent.hasChildren = true;
+  parent.columns = 1;
+  parent.rows = 1;
+  IndexValuePair child;
+  child.index = {{0, 0}, {0, 0}};
+  child.data = {Value::int32(2)};
+  child.columns = 0;
+  child.rows = 0;
+  parent.children = {child};
+  m.data = {parent};
+  m.roles = {0};
+  m.columns = 1;
+  m.rows = 1;
+  Writer w;
+  ASSERT_TRUE(encodeMetaAndDataEntries(w, m, types));
+  Reader in(w.buffer(), ByteOrder::Little, Limits{});
+  auto back = decodeMetaAndDataEntries(in, types);
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(in.atEnd());
+  EXPECT_EQ(*back, m);
+  auto fromValue = metaAndDataEntriesFromValue(metaAndDataEntriesValue(m), types, Limits{});
+  ASSERT_TRUE(fromValue.ok());
+  EXPECT_EQ(*fromValue, m);
+}
+
+TEST(ModelTypes, AbsurdCountsFailBeforeAllocating) {
+  TypeRegistry types;
+  const std::string bytes = fromHex("ffffffff 00000000");
+  Reader in(bytes, ByteOrder::Little, Limits{});
+  auto r = decodeDataEntries(in, types);
+  ASSERT_FALSE(r.ok());
+  Reader in2(fromHex("01000000 ffffff7f"), ByteOrder::Little, Limits{});
+  EXPECT_FALSE(decodeIndexList(in2).ok());
+}
+
+TEST(ModelTypes, DeepNestingIsALimitNotACrash) {
+  TypeRegistry types;
+  // Each level: an empty index, no data, hasChildren, flags, then one child...
+  std::string bytes = fromHex("01000000");
+  const int depth = 200;
+  for (int i = 0; i < depth; ++i) bytes += fromHex("00000000 00000000 01 00000000 01000000");
+  Limits limits;
+  limits.maxValueDepth = 32;
+  Reader in(bytes, ByteOrder::Little, limits);
+  auto r = decodeDataEntries(in, types);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.error().code == ErrorCode::LimitExceeded || r.error().code == ErrorCode::Truncated);
+}
+
+TEST(ModelTypes, TruncatedInputFails) {
+  TypeRegistry types;
+  for (std::size_t n = 0; n < kRowReply.size(); ++n) {
+    Reader in(std::string_view(kRowReply).substr(0, n), ByteOrder::Little, Limits{});
+    EXPECT_FALSE(decodeDataEntries(in, types).ok()) << n;
+  }
+}
+
+TEST(ModelTypes, ValueHelpersReadWhatTheyWrite) {
+  auto list = indexListFromValue(indexListValue({{1, 2}, {3, 4}}));
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(*list, (IndexList{{1, 2}, {3, 4}}));
+  auto ints = intListFromValue(intListValue({5, -6}));
+  ASSERT_TRUE(ints.ok());
+  EXPECT_EQ(*ints, (std::vector<std::int32_t>{5, -6}));
+  auto names = roleNamesFromValue(roleNamesValue({{0, "display"}, {257, "done"}}));
+  ASSERT_TRUE(names.ok());
+  EXPECT_EQ(names->at(257), "done");
+  EXPECT_FALSE(indexListFromValue(Value::int32(3)).ok());
+  EXPECT_FALSE(intListFromValue(Value::string("x")).ok());
+}
+
+}  // namespace
+}  // namespace doppel::wire
