@@ -1,0 +1,2 @@
+SubClass 5652418801e7fa07a8f8c014320bb7731cebc7e9
+ParentClass 934ff9b7135dc473a584bb9b21dcaa4b88310bdf

@@ -1,0 +1,1 @@
+CrLf 65aaecaca0432cb1d325c66194fb2d79d30ff4a7

@@ -1,0 +1,1 @@
+DataCenter 75244c5618fd4cd8170923fbac4131a3ea49347f

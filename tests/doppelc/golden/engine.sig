@@ -1,0 +1,1 @@
+Engine a7518b6f11bd5a9eee271c8bd45f776160fe1fed

@@ -1,0 +1,1 @@
+TestClass d8e9f531b3608ea5afe1fbec20f6908202d5ab36

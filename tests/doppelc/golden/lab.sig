@@ -1,0 +1,2 @@
+Child c87d5dda209f61cd43b9efbc851b1e255c58915d
+Lab 35d1f40e3f7c9ecdce0a8187f68c47cb657cce96

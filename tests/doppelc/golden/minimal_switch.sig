@@ -1,0 +1,1 @@
+SimpleSwitch 848df11717af2d8be5106a80a701bfc5723baba7

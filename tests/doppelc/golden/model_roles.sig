@@ -1,0 +1,1 @@
+MediaModel 09c5ed601e172376a94aabf9b8b105e63db1946a

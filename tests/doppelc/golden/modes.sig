@@ -1,0 +1,1 @@
+Modes 3dab73829fbaeb2629d2742cab4cd73713f7c055

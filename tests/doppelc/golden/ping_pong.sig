@@ -1,0 +1,1 @@
+PingPong fca28fca901cd921917b259b4e8e8d99fd9b7eb7

@@ -1,0 +1,1 @@
+PodUser e6b2e51a7ccfd8471b5741291d04ccf30d8663b7

@@ -1,0 +1,1 @@
+PodHolder 5aed0920df122364afa43865de16ca0b8196db4e

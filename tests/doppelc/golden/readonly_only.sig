@@ -1,0 +1,1 @@
+ReadOnlyThing 1049dbbcbbdbc05284ddf9dadd54b01a9c8852f5

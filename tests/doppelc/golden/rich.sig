@@ -1,0 +1,1 @@
+Rich 6b67375390fbf22ce0e43f71bcbc65281bf0c96f

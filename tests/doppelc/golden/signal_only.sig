@@ -1,0 +1,1 @@
+SignalOnly fd28da02d69ead2d0e12ef76d532e9793872fbf7

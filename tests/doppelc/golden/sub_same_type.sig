@@ -1,0 +1,3 @@
+ChildObject 8869dc289b17a7a009e75d8bed28245baebf7d45
+TwoChildren 03099486c50f798f2dc5642fc59f196b1d9c9bdb
+AlsoHasChild 450f9eb44488ccd8908c315103196baf32ced5b5

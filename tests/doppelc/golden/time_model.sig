@@ -1,0 +1,1 @@
+MinuteTimer 90583b632557f2cd1959d5aecb325374ac4f69de

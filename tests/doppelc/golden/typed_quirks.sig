@@ -1,0 +1,1 @@
+Quirks d4ea455b11f545ad318ef949245fcc5efc9f8f90

@@ -1,0 +1,1 @@
+MyInterface c3805406b44cdc97a26268db7b54c7adbd6918aa

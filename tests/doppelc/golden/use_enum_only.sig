@@ -1,0 +1,1 @@
+EmptyClass 1bfc6d6c470dd6123ecc2719787e91cee1f15f01
