@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "fuzz_check.h"
+#include "wire/child_value.h"
 #include "wire/value_codec.h"
 
 using namespace doppel;
@@ -20,6 +21,20 @@ void registerSeedTypes(TypeRegistry& types) {
   types.registerEnum("Foo::E", EnumDef{"E", false, true, 2, {{"A", 0}}});
 }
 
+/// A QRO_ (child object) is opened as a node does: its definition and values blobs, then the
+/// children nested in those values.
+void openChildren(const Value& value, const TypeRegistry& types, const Limits& limits, int depth) {
+  if (!isChildValue(value) || depth > 8) return;
+  TypeRegistry scratch = types;  // definitions register their gadgets
+  auto child = unpackChild(value, scratch, limits);
+  if (!child) return;
+  if (!child->isNull && child->kind != ChildKind::Gadget) {
+    auto again = packChild(*child, scratch);
+    DOPPEL_FUZZ_CHECK(again.ok(), "an opened child object does not pack");
+  }
+  for (const auto& v : child->values) openChildren(v, scratch, limits, depth + 1);
+}
+
 void roundTrip(std::string_view input,
                ByteOrder order,
                const TypeRegistry& types,
@@ -28,6 +43,7 @@ void roundTrip(std::string_view input,
   auto value = decodeVariant(in, types);
   if (!value) return;
   (void)value->debugString();
+  openChildren(*value, types, limits, 0);
   Writer first(order);
   if (!encodeVariant(first, *value, types)) return;
   Reader again(first.buffer(), order, limits);

@@ -126,7 +126,8 @@ commands:
   watch URL NAME                   one JSON line per property change, signal and state
                                    change, until interrupted
 
-URL is tcp://HOST:PORT, local:NAME or localabstract:NAME. Values are JSON of the declared type:
+URL is tcp://HOST:PORT, local:NAME or localabstract:NAME. NAME may be a child object (a CLASS or
+MODEL member, as `show` names it: Class::Lab::child). Values are JSON of the declared type:
   doppel set tcp://127.0.0.1:5000 ControlUnit speed 12
   doppel set tcp://127.0.0.1:5000 ControlUnit status '"idle"'
   doppel call tcp://127.0.0.1:5000 ControlUnit reset 0

@@ -97,7 +97,35 @@ Result<void> Session::connect(bool retryUntilDeadline) {
                        (reason.empty() ? std::string() : " (" + reason + ")"));
 }
 
+Result<void> Session::acquireChild() {
+  for (const auto& o : m_node->remoteObjects()) {
+    if (o.typeName == "Registry") continue;
+    auto root = m_node->acquireDynamic(o.name);
+    while (!root->waitForSource(slice())) {
+      if (isCancelled()) return makeError(ErrorCode::Disconnected, "interrupted");
+      if (remaining().count() == 0) break;
+    }
+    m_roots.push_back(root);
+    std::vector<std::shared_ptr<Replica>> todo{root};
+    while (!todo.empty()) {
+      auto r = todo.back();
+      todo.pop_back();
+      if (r->name() == m_options.object && r->isInitialized()) {
+        m_replica = r;
+        m_types = TypeContext(m_replica->interface());
+        return {};
+      }
+      for (std::size_t i = 0; i < r->interface().properties.size(); ++i)
+        if (auto c = r->child(static_cast<int>(i))) todo.push_back(c);
+    }
+  }
+  return makeError(ErrorCode::UnknownName,
+                   "no child object \"" + m_options.object + "\" at " + where());
+}
+
 Result<void> Session::acquire() {
+  if (m_options.object.rfind("Class::", 0) == 0 || m_options.object.rfind("Model::", 0) == 0)
+    return acquireChild();
   const auto objects = m_node->remoteObjects();
   const bool known = std::any_of(objects.begin(), objects.end(), [this](const RemoteObjectInfo& o) {
     return o.name == m_options.object;

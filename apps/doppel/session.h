@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "doppel/doppel.h"
 
@@ -57,12 +58,16 @@ public:
 private:
   std::chrono::milliseconds slice() const;
   bool isCancelled() const;
+  /// A child object ("Class::Lab::child"): found by acquiring the roots and walking their
+  /// children, which are never listed nor acquired by name (protocol §6.1).
+  Result<void> acquireChild();
 
   Options m_options;
   Clock::time_point m_deadline;
   std::unique_ptr<EventLoop> m_loop;
   std::unique_ptr<Node> m_node;
   std::shared_ptr<Replica> m_replica;
+  std::vector<std::shared_ptr<Replica>> m_roots;  ///< keep a child's parents alive
   TypeContext m_types;
   std::function<bool()> m_cancelled;
 };

@@ -57,9 +57,12 @@ Result<void> runShow(Session& session) {
     printLine("properties:");
     for (std::size_t i = 0; i < iface.properties.size(); ++i) {
       const PropertyDef& p = iface.properties[i];
-      std::string line =
-          "  " + p.type + " " + p.name + " = " +
-          dumpJson(toJson(replica.property(static_cast<int>(i)), p.type, session.types()));
+      const Value& value = replica.property(static_cast<int>(i));
+      // A child object (CLASS / MODEL member): its name, which show, get and call accept.
+      const bool isChild = !p.type.empty() && p.type.back() == '*';
+      std::string line = "  " + p.type + " " + p.name + " = " +
+                         (isChild ? (value.isValid() ? "child " + value.toString() : "null")
+                                  : dumpJson(toJson(value, p.type, session.types())));
       if (p.notifySignal < 0) line += "  [no change signal]";
       printLine(line);
     }

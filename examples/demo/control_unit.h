@@ -13,6 +13,7 @@ inline doppel::ClassInterface controlUnitInterface() {
       .property("temperature", "double", PropertyMode::ReadPush, Value::float64(20.0))
       .property("running", "bool", PropertyMode::ReadWrite, Value::boolean(false))
       .property("speed", "int", PropertyMode::ReadWrite, Value::int32(10))
+      .persisted()  // kept in the master's SQLite store (docs/persistence.md)
       .property("alarmThreshold", "double", PropertyMode::ReadWrite, Value::float64(80.0))
       .signal("alarm", {{"message", "QString"}})
       .slot("start")

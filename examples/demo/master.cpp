@@ -2,22 +2,63 @@
 // The temperature follows the speed while running and cools down when stopped; crossing the
 // alarm threshold emits alarm(message).
 //
-//   demo_master [URL]
+//   demo_master [--state FILE | --no-state] [--web HOST:PORT | --no-web] [--web-root DIR]
+//               [--token TOKEN] [URL]
+//
+// The browser endpoint (doppel_web) serves ws:// and the page in --web-root on 127.0.0.1:8080;
+// the WebSocket needs the token, given with --token or DOPPEL_TOKEN, or made up at start. The
+// master prints the page's URL with the token in it.
+//
+// speed is PERSISTED: it is kept in a SQLite file, by default
+// $XDG_STATE_HOME/doppel/demo-state.sqlite (~/.local/state/doppel/...), and restored at start.
 #include <atomic>
 #include <cmath>
 #include <functional>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <random>
 #include <string>
 
 #include "control_unit.h"
+#include "my_model.h"
 #include "doppel/doppel.h"
+#include "doppel/web.h"
 
 namespace {
 
 std::atomic<bool> g_quit{false};
 
 void onSignal(int) { g_quit = true; }
+
+/// 128 random bits as hex: the demo's WebSocket token when none is given.
+std::string makeToken() {
+  std::random_device random;
+  std::string token;
+  for (int i = 0; i < 4; ++i) {
+    char part[9];  // NOLINT(cppcoreguidelines-avoid-c-arrays)
+    std::snprintf(part, sizeof part, "%08x", static_cast<unsigned>(random()));
+    token += part;
+  }
+  return token;
+}
+
+/// Where the master keeps its PERSISTED properties unless told otherwise.
+std::string defaultStateFile() {
+  std::filesystem::path dir;
+  if (const char* state = std::getenv("XDG_STATE_HOME"); state && *state) {  // NOLINT(concurrency-mt-unsafe)
+    dir = std::filesystem::path(state) / "doppel";
+  } else if (const char* home = std::getenv("HOME"); home && *home) {  // NOLINT(concurrency-mt-unsafe)
+    dir = std::filesystem::path(home) / ".local" / "state" / "doppel";
+  } else {
+    return "demo-state.sqlite";
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);  // a failure shows when the store opens
+  return (dir / "demo-state.sqlite").string();
+}
 
 class ControlUnit {
 public:
@@ -78,12 +119,45 @@ private:
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string url = argc > 1 ? argv[1] : "tcp://127.0.0.1:9999";
+  std::string url = "tcp://127.0.0.1:9999";
+  std::string stateFile = defaultStateFile();
+  std::string web = "127.0.0.1:8080";
+  std::string webRoot;
+  const char* envToken = std::getenv("DOPPEL_TOKEN");  // NOLINT(concurrency-mt-unsafe)
+  std::string token = envToken && *envToken ? envToken : makeToken();
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--state" && i + 1 < argc) {
+      stateFile = argv[++i];
+    } else if (arg == "--no-state") {
+      stateFile.clear();
+    } else if (arg == "--web" && i + 1 < argc) {
+      web = argv[++i];
+    } else if (arg == "--no-web") {
+      web.clear();
+    } else if (arg == "--web-root" && i + 1 < argc) {
+      webRoot = argv[++i];
+    } else if (arg == "--token" && i + 1 < argc) {
+      token = argv[++i];
+    } else {
+      url = arg;
+    }
+  }
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
 
+  doppel::HostOptions options;
+  if (!stateFile.empty()) {
+    // A bad or locked file costs persistence only: the master runs at the defaults.
+    if (auto store = doppel::openSqliteStore(stateFile); store) {
+      options.store = *store;
+      std::printf("demo master: state kept in %s\n", stateFile.c_str());
+    } else {
+      std::fprintf(stderr, "demo_master: state not kept: %s\n", store.error().toString().c_str());
+    }
+  }
   auto loop = doppel::makeEventLoop();
-  doppel::Host host(*loop);
+  doppel::Host host(*loop, options);
   if (auto r = host.listen(url); !r) {
     std::fprintf(stderr, "demo_master: %s\n", r.error().toString().c_str());
     return 1;
@@ -93,7 +167,30 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "demo_master: %s\n", r.error().toString().c_str());
     return 1;
   }
+  demo::MyModel items;  // the item list "MyModel" and its API "ModelAPI" (my_model.h)
+  if (auto r = items.share(host); !r) {
+    std::fprintf(stderr, "demo_master: %s\n", r.error().toString().c_str());
+    return 1;
+  }
   std::printf("demo master: ControlUnit shared on %s\n", host.urls().front().c_str());
+  std::unique_ptr<doppel::WebServer> webServer;
+  if (!web.empty()) {
+    doppel::WebOptions webOptions;
+    const auto colon = web.rfind(':');
+    webOptions.host = web.substr(0, colon);
+    webOptions.port = static_cast<std::uint16_t>(
+        colon == std::string::npos ? 8080 : std::stoi(web.substr(colon + 1)));
+    webOptions.webRoot = webRoot;
+    webOptions.token = token;
+    auto started = doppel::WebServer::start(host, webOptions);
+    if (!started) {
+      std::fprintf(stderr, "demo_master: %s\n", started.error().toString().c_str());
+      return 1;
+    }
+    webServer = std::move(*started);
+    std::printf("demo master: WebSocket on %s (token required)\n", webServer->url().c_str());
+    std::printf("demo master: open %s?token=%s\n", webServer->httpUrl().c_str(), token.c_str());
+  }
   std::fflush(stdout);
 
   // Signal handlers only set a flag; the loop looks at it.

@@ -14,4 +14,6 @@
 #include "doppel/runtime.h"
 #include "doppel/signal.h"
 #include "doppel/source.h"
+#include "doppel/sqlite_store.h"
+#include "doppel/store.h"
 #include "doppel/value.h"

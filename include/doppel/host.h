@@ -21,11 +21,17 @@
 #include "doppel/limits.h"
 #include "doppel/result.h"
 #include "doppel/source.h"
+#include "doppel/store.h"
 
 namespace doppel {
 
+class ItemModel;
+
 struct HostOptions {
   Limits limits;
+  /// Where PERSISTED properties are kept (docs/persistence.md); none if null. Restored when a
+  /// source is remoted, saved on every change before any replica is told of it.
+  std::shared_ptr<PropertyStore> store;
 };
 
 class Host {
@@ -50,6 +56,13 @@ public:
   /// Stops sharing; listeners get RemoveObject. Unknown sources are ignored.
   void disableRemoting(Source& source);
 
+  /// Shares an item model under `name` as Qt's model adapter does (doppel/model.h): Qt's
+  /// acquireModel() and doppel's Node::acquireModel() read it. `roles` are the role ids replicas
+  /// may read; empty = all of model.roleNames() (Qt's own host would expose none). The model
+  /// must outlive its remoting (or be disabled first). Implemented in src/core/model_host.cpp.
+  Result<void> enableRemoting(ItemModel& model, std::string name, std::vector<int> roles = {});
+  void disableRemoting(ItemModel& model);
+
   /// Makes this host the registry of its network: it shares a "Registry" source that other
   /// hosts register with and nodes look names up in (QRemoteObjectRegistryHost).
   Result<void> enableRegistry();
@@ -71,6 +84,8 @@ public:
 
 private:
   std::shared_ptr<Impl> m_impl;
+  /// The adapters of enableRemoting(ItemModel&): declared after m_impl so they go first.
+  std::vector<std::pair<ItemModel*, std::shared_ptr<Source>>> m_modelAdapters;
 };
 
 }  // namespace doppel

@@ -93,6 +93,7 @@ struct ClassInterface {
 ///   auto unit = InterfaceBuilder("ControlUnit")
 ///                   .property("status", "QString", PropertyMode::ReadPush)
 ///                   .property("speed", "int", PropertyMode::ReadWrite, Value::int32(10))
+///                   .persisted()
 ///                   .signal("alarm", {{"message", "QString"}})
 ///                   .slot("reset", {{"toValue", "int"}}, "int")
 ///                   .build();
@@ -104,6 +105,9 @@ public:
                              std::string type,
                              PropertyMode mode = PropertyMode::ReadPush,
                              Value defaultValue = {});
+  /// Marks the property added last as PERSISTED: a Host given a PropertyStore restores it when
+  /// the source is remoted and saves every change before replicas see it (docs/persistence.md).
+  InterfaceBuilder& persisted();
   InterfaceBuilder& signal(std::string name, std::vector<Parameter> params = {});
   InterfaceBuilder& slot(std::string name,
                          std::vector<Parameter> params = {},

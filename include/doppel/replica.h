@@ -61,12 +61,23 @@ public:
   /// Runs the loop until the replica is Valid or `timeout` passes; returns whether it is Valid.
   bool waitForSource(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000));
 
+  /// The replica of the child object in a CLASS or MODEL property (protocol §11.1), or null
+  /// while the source's pointer is null. Children are created, initialized and replaced by
+  /// their parent (never acquired by name); they share its connection and state changes, and
+  /// their property changes, signals and calls work as on any replica. The parent's property
+  /// itself holds the child's object name ("Class::Lab::child"), or the invalid Value for null.
+  std::shared_ptr<Replica> child(int propertyIndex) const;
+  std::shared_ptr<Replica> child(std::string_view propertyName) const;
+
   Signal<ReplicaState, ReplicaState> stateChanged;  ///< (new, old)
   Signal<> initialized;                             ///< on every entry into Valid
   Signal<int, const Value&> propertyChanged;        ///< (property index, new value)
   Signal<int, const std::vector<Value>&> signalEmitted;  ///< (signal index, arguments)
   /// After a reconnect and resync: the properties whose values differ from before.
   Signal<const std::vector<int>&> resynced;
+  /// A child replica appeared, was replaced by another object, or went (property index); a
+  /// child re-initialized in place (same name and type) reports through its own signals.
+  Signal<int> childChanged;
 
   explicit Replica(std::shared_ptr<detail::ReplicaCore> core);
   detail::ReplicaCore& core() { return *m_core; }

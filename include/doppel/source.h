@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "doppel/interface.h"
@@ -63,6 +64,21 @@ public:
   /// Emitted after a property changed, whoever changed it.
   Signal<int, const Value&> propertyChanged;
 
+  /// Child objects (repc CLASS and MODEL members, protocol §11.1): a property whose type is a
+  /// pointer ("QObject*", "Child*", "QAbstractItemModel*") holds another Source, or null. A host
+  /// remoting this source shares the child under "Class::<parent>::<property>" (a
+  /// "QAbstractItemModel*" property: "Model::<parent>::<property>"), where <parent> is the root's
+  /// name for its direct children and the parent's property name deeper down; replicas reach it
+  /// through their parent, never by name. The child is not owned: destroying it sets this
+  /// property to null, destroying this source forgets it. Setting a new child (or null) pushes
+  /// it to every replica. Fails for a property that is not a pointer, or a child that would
+  /// contain this source.
+  Result<void> setChild(int index, Source* child);
+  Result<void> setChild(std::string_view name, Source* child);
+  /// The child in a pointer property, or null.
+  Source* child(int index) const;
+  Source* child(std::string_view name) const;
+
   /// Used by hosts: runs a call from a replica (arguments already type-checked).
   Value invoke(int methodIndex, const std::vector<Value>& args);
   /// Used by hosts: a replica's WriteProperty.
@@ -77,6 +93,8 @@ private:
   std::vector<SlotHandler> m_handlers;
   WriteHandler m_writeHandler;
   std::vector<detail::SourceObserver*> m_observers;
+  std::vector<Source*> m_children;                ///< per property: the child, or null
+  std::vector<std::pair<Source*, int>> m_parents;  ///< (parent, property) holding this source
 };
 
 namespace detail {

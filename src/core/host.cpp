@@ -4,11 +4,14 @@
 #include <map>
 #include <set>
 
+#include "core/child_objects.h"
 #include "core/peer_connection.h"
+#include "core/persisted_properties.h"
 #include "core/registry.h"
 #include "core/url.h"
 #include "doppel/log.h"
 #include "doppel/node.h"
+#include "wire/model_types.h"
 #include "wire/value_codec.h"
 
 namespace doppel {
@@ -46,6 +49,7 @@ ClassInterface wireDefinition(const ClassInterface& iface, const wire::TypeRegis
     m.returnType = qualifyEnum(iface, m.returnType);
     for (auto& p : m.params) p.type = wireType(iface, types, p.type);
   }
+  detail::useQtPointerTypes(out);
   return out;
 }
 }  // namespace
@@ -62,11 +66,20 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
     std::vector<detail::PeerConnection*> listeners;
     std::vector<char> dirty;       ///< per property: a change waits in dirtyList
     std::vector<int> dirtyList;    ///< changed properties, in the order they first changed
+    // Child objects (child_objects.h): children live in `children`, heard by their root's
+    // listeners, named after `apiName` of their parent.
+    Entry* root = nullptr;    ///< null for a root
+    Entry* parent = nullptr;  ///< the entry whose property holds this child
+    std::string apiName;      ///< a root's name, or the property name of a child
+    detail::DescribeState describe;  ///< roots: child definitions sent (QRO_)
   };
 
-  Impl(EventLoop& l, HostOptions o) : loop(l), options(std::move(o)) {}
+  Impl(EventLoop& l, HostOptions o) : loop(l), options(std::move(o)) {
+    wire::installModelCodecs(types, false);  // model adapters reply with pre-encoded rows
+  }
   ~Impl() override {
     for (auto& [name, entry] : entries) unobserve(*entry.source);
+    for (auto& [name, entry] : children) unobserve(*entry.source);
   }
 
   EventLoop& loop;
@@ -75,7 +88,8 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
   std::vector<std::unique_ptr<Listener>> listeners;
   std::map<detail::PeerConnection*, Conn> conns;
   std::map<std::string, Entry, std::less<>> entries;
-  std::map<const Source*, Entry*> bySource;
+  std::map<std::string, Entry, std::less<>> children;  ///< child objects by name (not listed)
+  std::map<const Source*, Entry*> bySource;             ///< roots and children
   /// Entries with property changes not yet sent. Changes are coalesced until the loop comes
   /// round (latest value wins), and always sent before anything else goes to a replica, so
   /// replicas see changes, signals and replies in the order the source made them.
@@ -175,10 +189,11 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
     flushChanges();
     if (std::find(e.listeners.begin(), e.listeners.end(), &conn) == e.listeners.end())
       e.listeners.push_back(&conn);
+    if (add.isDynamic) e.describe = {true, {}};  // Qt describes every child type again
     std::vector<Value> values;
     values.reserve(e.source->interface().properties.size());
     for (std::size_t i = 0; i < e.source->interface().properties.size(); ++i)
-      values.push_back(e.source->property(static_cast<int>(i)));
+      values.push_back(propertyValue(e, static_cast<int>(i)));
     if (add.isDynamic) {
       conn.send(wire::InitDynamicPacket{e.name, e.definition, std::move(values)});
     } else {
@@ -187,12 +202,12 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
   }
 
   void onInvoke(detail::PeerConnection& conn, const wire::InvokePacket& call) {
-    auto it = entries.find(call.name);
-    if (it == entries.end()) {
+    Entry* found = findByName(call.name);  // children are called by name too (§5.5)
+    if (found == nullptr) {
       refuse(conn, call, "no object \"" + call.name + "\"");
       return;
     }
-    Entry& e = it->second;
+    Entry& e = *found;
     const ClassInterface& iface = e.source->interface();
     if (call.call == wire::InvokeCall::WriteProperty) {
       onWrite(conn, e, call);
@@ -265,7 +280,11 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
 
   void sourcePropertyChanged(Source& source, int index) override {
     Entry* e = findEntry(source);
-    if (!e || e->listeners.empty()) return;
+    // Saved now, synchronously: replicas hear of the change only at the next flush.
+    if (e && options.store) detail::savePersisted(source, e->name, index, *options.store, types);
+    if (e && detail::isChildProperty(source.interface().properties[static_cast<std::size_t>(index)]))
+      syncChild(*e, index);
+    if (!e || !hasListeners(*e)) return;
     if (source.interface().properties[static_cast<std::size_t>(index)].notifySignal < 0)
       return;  // like Qt: only properties with a NOTIFY are pushed
     auto& flag = e->dirty[static_cast<std::size_t>(index)];
@@ -295,10 +314,13 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
       for (int index : e->dirtyList) {
         e->dirty[static_cast<std::size_t>(index)] = 0;
         const PropertyDef& prop = iface.properties[static_cast<std::size_t>(index)];
-        const Value& value = e->source->property(index);
+        const bool isChild = detail::isChildProperty(prop);
+        Value childQro;
+        if (isChild) childQro = propertyValue(*e, index);
+        const Value& value = isChild ? childQro : e->source->property(index);
         const auto& signal = iface.signalDefs[static_cast<std::size_t>(prop.notifySignal)];
         std::vector<Value> args;
-        if (!signal.params.empty()) args.push_back(value);
+        if (!signal.params.empty() && !isChild) args.push_back(value);  // pointers never travel
         const wire::Packet change = wire::PropertyChangePacket{e->name, index, value};
         const wire::Packet notify =
             wire::InvokePacket{e->name, wire::InvokeCall::InvokeMetaMethod, prop.notifySignal,
@@ -312,7 +334,7 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
 
   void sourceSignal(Source& source, int signalIndex, const std::vector<Value>& args) override {
     Entry* e = findEntry(source);
-    if (!e || e->listeners.empty()) return;
+    if (!e || !hasListeners(*e)) return;
     flushChanges();
     int propertyIndex = -1;
     const auto& props = source.interface().properties;
@@ -327,7 +349,7 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
 
   void broadcast(const Entry& e, const SharedBytes& frames) {
     if (!frames) return;
-    for (auto* listener : e.listeners) listener->sendEncoded(frames);
+    for (auto* listener : (e.root ? e.root : &e)->listeners) listener->sendEncoded(frames);
   }
 
   void broadcastAll(const wire::Packet& packet) {
@@ -346,13 +368,16 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
     if (findEntry(source))
       return makeError(ErrorCode::InvalidArgument, "this source is already remoted on this host");
     types.registerInterface(source.interface());
+    if (options.store) detail::restorePersisted(source, name, *options.store, types);
     Entry& e = entries[name];
     e.source = &source;
     e.name = name;
     e.dirty.assign(source.interface().properties.size(), 0);
     bySource[&source] = &e;
     e.definition = wireDefinition(source.interface(), types);
+    e.apiName = name;
     observe(source);
+    syncChildren(e);
     broadcastAll(wire::ObjectList{{objectInfo(e)}});
     announce(e);
     return {};
@@ -361,13 +386,101 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
   void disable(Source& source) {
     Entry* e = findEntry(source);
     if (!e) return;
+    if (e->root) {  // a child: gone from its parent's view too
+      removeChild(*e);
+      return;
+    }
     unobserve(source);
     flushChanges();
+    removeChildrenOf(*e);
     const std::string name = e->name;
     for (auto* listener : e->listeners) listener->send(wire::RemoveObject{name});
     withdraw(*e);
     bySource.erase(&source);
     entries.erase(name);
+  }
+
+  // Child objects (protocol §11.1) ----------------------------------------------------------
+
+  Entry* findByName(std::string_view name) {
+    if (auto it = entries.find(name); it != entries.end()) return &it->second;
+    if (auto it = children.find(name); it != children.end()) return &it->second;
+    return nullptr;
+  }
+
+  bool hasListeners(const Entry& e) const { return !(e.root ? e.root : &e)->listeners.empty(); }
+
+  /// A property as replicas get it: a child is sent as a QRO_ value.
+  Value propertyValue(Entry& e, int index) {
+    const auto& prop = e.source->interface().properties[static_cast<std::size_t>(index)];
+    if (!detail::isChildProperty(prop)) return e.source->property(index);
+    auto v = detail::childValue(*e.source, e.apiName, index, types,
+                                (e.root ? e.root : &e)->describe, [this](const Source& child) {
+                                  const Entry* c = findEntry(child);
+                                  return c ? c->definition : wireDefinition(child.interface(), types);
+                                });
+    if (!v) {
+      log(LogLevel::Error, kComponent, e.name + "." + prop.name + ": " + v.error().toString());
+      return Value();
+    }
+    return std::move(v).value();
+  }
+
+  void syncChildren(Entry& e) {
+    const auto& props = e.source->interface().properties;
+    for (std::size_t i = 0; i < props.size(); ++i)
+      if (detail::isChildProperty(props[i])) syncChild(e, static_cast<int>(i));
+  }
+
+  /// Makes the children registered under `parent`'s property match what the source holds.
+  void syncChild(Entry& parent, int index) {
+    const auto& prop = parent.source->interface().properties[static_cast<std::size_t>(index)];
+    const std::string name = detail::childName(prop, parent.apiName);
+    Source* want = parent.source->child(index);
+    if (auto it = children.find(name); it != children.end()) {
+      if (it->second.source == want) return;
+      if (it->second.parent != &parent) {  // Qt's naming lets deep children collide (§6.1)
+        log(LogLevel::Warning, kComponent, "two children are named \"" + name + "\"; keeping the first");
+        return;
+      }
+      removeChild(it->second);
+    }
+    if (want == nullptr) return;
+    if (findEntry(*want)) {
+      log(LogLevel::Warning, kComponent,
+          name + ": this source is already remoted on this host; replicas see null");
+      return;
+    }
+    types.registerInterface(want->interface());
+    Entry& c = children[name];
+    c.source = want;
+    c.name = name;
+    c.root = parent.root ? parent.root : &parent;
+    c.parent = &parent;
+    c.apiName = prop.name;
+    c.dirty.assign(want->interface().properties.size(), 0);
+    c.definition = wireDefinition(want->interface(), types);
+    bySource[want] = &c;
+    observe(*want);
+    syncChildren(c);
+  }
+
+  void removeChildrenOf(Entry& e) {
+    const auto& props = e.source->interface().properties;
+    for (const auto& prop : props) {
+      if (!detail::isChildProperty(prop)) continue;
+      auto it = children.find(detail::childName(prop, e.apiName));
+      if (it != children.end() && it->second.parent == &e) removeChild(it->second);
+    }
+  }
+
+  void removeChild(Entry& c) {
+    removeChildrenOf(c);
+    unobserve(*c.source);
+    std::erase(dirtyEntries, &c);
+    bySource.erase(c.source);
+    const std::string name = c.name;
+    children.erase(name);
   }
 
   // Registry role ----------------------------------------------------------------------------

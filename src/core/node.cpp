@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "core/child_replicas.h"
+#include "core/node_internals.h"
 #include "core/peer_connection.h"
 #include "core/registry.h"
 #include "core/replica_core.h"
@@ -31,6 +33,7 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
     Endpoint* endpoint = nullptr;  ///< null for connections the application added
     bool greeted = false;          ///< a valid Handshake arrived
     std::map<std::string, wire::ObjectInfo> objects;
+    std::map<std::string, ClassInterface> childClasses;  ///< child classes described here
   };
 
   Impl(EventLoop& l, NodeOptions o) : loop(l), options(std::move(o)) {}
@@ -47,6 +50,7 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
   std::map<detail::PeerConnection*, Conn> conns;
   std::map<std::string, std::weak_ptr<detail::ReplicaCore>> replicas;
   std::map<std::string, RemoteObjectInfo> directory;
+  std::map<std::string, ClassInterface> childInterfaces;  ///< registerChildInterface
   Error lastError{ErrorCode::Disconnected, 0, "not connected"};
   Node* facade = nullptr;
 
@@ -59,6 +63,7 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
   void replicaReleased(detail::ReplicaCore& replica) override {
     auto it = replicas.find(replica.name);
     if (it != replicas.end() && it->second.lock().get() == &replica) replicas.erase(it);
+    if (replica.isChild) return;  // children are never added or removed by name (§6.1)
     if (replica.connection && replica.connection->isOpen())
       replica.connection->send(wire::RemoveObject{replica.name});
   }
@@ -124,7 +129,7 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
     auto peer = std::make_shared<detail::PeerConnection>(std::move(channel), types, options.limits,
                                                          std::string(kComponent));
     auto* key = peer.get();
-    conns[key] = Conn{peer, endpoint, false, {}};
+    conns[key] = Conn{peer, endpoint, false, {}, {}};
     if (endpoint) endpoint->connection = key;
     std::weak_ptr<Impl> weak = weak_from_this();
     peer->start({[weak, key](wire::Packet&& packet) {
@@ -204,13 +209,27 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
               core->iface.typeName = conn.objects.count(p.name)
                                          ? conn.objects[p.name].typeName.data
                                          : core->iface.typeName;
+              std::vector<int> changed;
+              if (!openChildren(key, conn, *core, p.values, changed)) return;
               core->applyInit(std::move(p.values));
+              announceChildren(*core, changed);
             }
           } else if constexpr (std::is_same_v<T, wire::InitPacket>) {
-            if (auto core = attachedReplica(key, p.name)) core->applyInit(std::move(p.values));
+            if (auto core = attachedReplica(key, p.name)) {
+              std::vector<int> changed;
+              if (!openChildren(key, conn, *core, p.values, changed)) return;
+              core->applyInit(std::move(p.values));
+              announceChildren(*core, changed);
+            }
           } else if constexpr (std::is_same_v<T, wire::PropertyChangePacket>) {
-            if (auto core = attachedReplica(key, p.name))
+            if (auto core = attachedReplica(key, p.name)) {
+              std::vector<int> changed;
+              detail::ChildContext context = childContext(conn);
+              auto opened = detail::openChild(context, *core, p.propertyIndex, p.value, changed);
+              if (!childrenOpened(key, *core, opened)) return;
               core->applyPropertyChange(p.propertyIndex, std::move(p.value));
+              announceChildren(*core, changed);
+            }
           } else if constexpr (std::is_same_v<T, wire::InvokePacket>) {
             if (auto core = attachedReplica(key, p.name))
               core->applySignal(p.index, std::move(p.args), p.propertyIndex);
@@ -236,6 +255,38 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
           }
         },
         packet);
+  }
+
+  // Child objects (child_replicas.h) --------------------------------------------------------
+
+  detail::ChildContext childContext(Conn& conn) {
+    std::weak_ptr<Impl> weak = weak_from_this();
+    return {types, options.limits, conn.childClasses, childInterfaces,
+            [weak](const std::shared_ptr<detail::ReplicaCore>& core) {
+              if (auto self = weak.lock()) self->replicas[core->name] = core;
+            }};
+  }
+
+  bool openChildren(detail::PeerConnection* key, Conn& conn, detail::ReplicaCore& core,
+                    std::vector<Value>& values, std::vector<int>& changed) {
+    detail::ChildContext context = childContext(conn);
+    return childrenOpened(key, core, detail::openChildren(context, core, values, changed));
+  }
+
+  /// A malformed QRO_ costs its connection, like any malformed frame.
+  bool childrenOpened(detail::PeerConnection* key, const detail::ReplicaCore& core,
+                      const Result<void>& opened) {
+    if (opened) return true;
+    Error e = opened.error();
+    e.reason = "\"" + core.name + "\": bad child object: " + e.reason;
+    log(LogLevel::Error, kComponent, key->peerName() + ": " + e.reason);
+    dropConnection(key, std::move(e));
+    return false;
+  }
+
+  void announceChildren(detail::ReplicaCore& core, const std::vector<int>& changed) {
+    for (int i : changed)
+      if (core.facade) core.facade->childChanged.emit(i);
   }
 
   std::shared_ptr<detail::ReplicaCore> attachedReplica(detail::PeerConnection* key,
@@ -429,6 +480,11 @@ bool Node::waitForConnected(std::chrono::milliseconds timeout) {
       Clock::now() + timeout);
 }
 
+void Node::registerChildInterface(const ClassInterface& iface) {
+  m_impl->types.registerInterface(iface);
+  m_impl->childInterfaces[iface.typeName] = iface;
+}
+
 void Node::setHeartbeatInterval(std::chrono::milliseconds interval) {
   m_impl->options.heartbeatInterval = interval;
   for (auto& [name, weak] : m_impl->replicas) {
@@ -450,5 +506,7 @@ void Node::registerStruct(std::string name, std::vector<Parameter> fields) {
 const Error& Node::lastError() const { return m_impl->lastError; }
 
 EventLoop& Node::loop() { return m_impl->loop; }
+
+wire::TypeRegistry& detail::NodeInternals::types(Node& node) { return node.m_impl->types; }
 
 }  // namespace doppel

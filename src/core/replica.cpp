@@ -141,6 +141,8 @@ void ReplicaCore::detach(const Error& reason) {
   pending.clear();
   for (auto& [serial, call] : failed) call.reply->fail(reason);
   if (everInitialized) setState(ReplicaState::Suspect);
+  const auto kids = children;  // callbacks may change the map
+  for (const auto& [index, kid] : kids) kid->core().detach(reason);
 }
 
 bool ReplicaCore::send(const wire::Packet& packet) {
@@ -252,6 +254,10 @@ Result<void> Replica::setProperty(std::string_view name, Value value) {
                      "no property \"" + std::string(name) + "\" in \"" + core.name + "\"");
   }
   const auto& prop = core.iface.properties[static_cast<std::size_t>(index)];
+  if (!prop.type.empty() && prop.type.back() == '*') {
+    return makeError(ErrorCode::InvalidArgument,
+                     "property " + prop.name + " holds a child object; only the source sets it");
+  }
   if (!core.dynamic && prop.mode != PropertyMode::ReadWrite) {
     return makeError(ErrorCode::InvalidArgument, "property " + prop.name + " is not READWRITE");
   }
@@ -321,6 +327,15 @@ PendingReply Replica::call(std::string_view nameOrSignature, std::vector<Value> 
                                std::move(args), serial, -1});
   core.armCallTimer();
   return PendingReply(state);
+}
+
+std::shared_ptr<Replica> Replica::child(int propertyIndex) const {
+  auto it = m_core->children.find(propertyIndex);
+  return it == m_core->children.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<Replica> Replica::child(std::string_view propertyName) const {
+  return child(m_core->iface.propertyIndex(propertyName));
 }
 
 bool Replica::waitForSource(std::chrono::milliseconds timeout) {

@@ -78,6 +78,11 @@ struct ReplicaCore : std::enable_shared_from_this<ReplicaCore> {
   EventLoop::TimerId heartbeatTimer = 0;
   bool pingOutstanding = false;
 
+  /// Child objects (protocol §11.1, child_replicas.h): a child replica is fed by its parent's
+  /// QRO_ values and shares its connection; it never sends AddObject or RemoveObject.
+  bool isChild = false;
+  std::map<int, std::shared_ptr<Replica>> children;  ///< property index -> child replica
+
   void setState(ReplicaState next);
   /// Init or InitDynamic arrived: take the values, become Valid, report what moved.
   void applyInit(std::vector<Value> newValues);

@@ -18,9 +18,17 @@ Source::Source(ClassInterface iface)
                                                 : wire::defaultValueFor(p.type, *m_types));
   }
   m_handlers.resize(m_interface.methods.size());
+  m_children.assign(m_interface.properties.size(), nullptr);
 }
 
 Source::~Source() {
+  // Parents let go of this child first (their hosts unshare it and push null), then children
+  // forget this parent.
+  const auto parents = m_parents;
+  for (const auto& [parent, index] : parents) (void)parent->setChild(index, nullptr);
+  for (std::size_t i = 0; i < m_children.size(); ++i) {
+    if (m_children[i]) std::erase(m_children[i]->m_parents, std::pair<Source*, int>(this, static_cast<int>(i)));
+  }
   // Observers remove themselves from m_observers in sourceDestroyed.
   while (!m_observers.empty()) m_observers.back()->sourceDestroyed(*this);
 }
@@ -61,6 +69,56 @@ Result<void> Source::setProperty(int index, Value value) {
   for (auto* o : m_observers) o->sourcePropertyChanged(*this, index);
   propertyChanged.emit(index, slot);
   return {};
+}
+
+Result<void> Source::setChild(std::string_view name, Source* child) {
+  const int index = m_interface.propertyIndex(name);
+  if (index < 0) {
+    return makeError(ErrorCode::UnknownName, "no property \"" + std::string(name) + "\" in " +
+                                                 m_interface.typeName);
+  }
+  return setChild(index, child);
+}
+
+Result<void> Source::setChild(int index, Source* child) {
+  if (index < 0 || static_cast<std::size_t>(index) >= m_children.size()) {
+    return makeError(ErrorCode::UnknownName, "property index " + std::to_string(index) +
+                                                 " out of range in " + m_interface.typeName);
+  }
+  const auto& def = m_interface.properties[static_cast<std::size_t>(index)];
+  if (def.type.empty() || def.type.back() != '*') {
+    return makeError(ErrorCode::WrongType, "property " + def.name + " is " + def.type +
+                                               ", not a pointer to a child object");
+  }
+  // A source inside its own subtree would be remoted forever deeper.
+  std::vector<const Source*> todo{child};
+  while (!todo.empty()) {
+    const Source* s = todo.back();
+    todo.pop_back();
+    if (s == nullptr) continue;
+    if (s == this) {
+      return makeError(ErrorCode::InvalidArgument,
+                       "property " + def.name + ": a source cannot contain itself");
+    }
+    for (const Source* c : s->m_children) todo.push_back(c);
+  }
+  Source*& slot = m_children[static_cast<std::size_t>(index)];
+  if (slot == child) return {};
+  if (slot) std::erase(slot->m_parents, std::pair<Source*, int>(this, index));
+  slot = child;
+  if (child) child->m_parents.emplace_back(this, index);
+  for (auto* o : m_observers) o->sourcePropertyChanged(*this, index);
+  propertyChanged.emit(index, m_values[static_cast<std::size_t>(index)]);
+  return {};
+}
+
+Source* Source::child(int index) const {
+  if (index < 0 || static_cast<std::size_t>(index) >= m_children.size()) return nullptr;
+  return m_children[static_cast<std::size_t>(index)];
+}
+
+Source* Source::child(std::string_view name) const {
+  return child(m_interface.propertyIndex(name));
 }
 
 Result<void> Source::emitSignal(std::string_view nameOrSignature, std::vector<Value> args) {

@@ -117,6 +117,12 @@ InterfaceBuilder& InterfaceBuilder::property(std::string name,
   return *this;
 }
 
+InterfaceBuilder& InterfaceBuilder::persisted() {
+  // Called before any property: nothing to mark (a builder misuse, not worth a Result).
+  if (!m_class.properties.empty()) m_class.properties.back().persisted = true;
+  return *this;
+}
+
 InterfaceBuilder& InterfaceBuilder::signal(std::string name, std::vector<Parameter> params) {
   m_signals.push_back(SignalDef{std::move(name), std::move(params)});
   return *this;

@@ -24,6 +24,7 @@
 #include "doppel/doppel.h"
 
 #include "../interop_values.h"
+#include "doppel/web.h"
 #include "interop_doppel.h"
 
 using doppel::Clock;
@@ -373,7 +374,9 @@ int main(int argc, char** argv) {
   for (const auto& n : names)
     if (n != "Interop" && n != "Plain") return usage();
 
-  auto loop = doppel::makeEventLoop();
+  // The web loop dials ws:// itself and hands every other URL to the socket loop.
+  auto socketLoop = doppel::makeEventLoop();
+  auto loop = doppel::makeWebEventLoop(*socketLoop);
   doppel::NodeOptions options;
   options.heartbeatInterval = 500ms;  // Qt hosts answer Pings for any name (§7.3)
   options.callTimeout = kCallTimeout;

@@ -16,6 +16,7 @@
 #include "doppel/doppel.h"
 
 #include "../interop_values.h"
+#include "doppel/web.h"
 #include "interop_doppel.h"
 #include <signal.h>
 
@@ -161,7 +162,22 @@ int main(int argc, char** argv) {
 
   auto loop = doppel::makeEventLoop();
   doppel::Host host(*loop);
-  check(host.listen(url), "listen");
+  // ws://HOST:PORT/ is served by the web layer (WebServer, no token: the peers are tests).
+  std::unique_ptr<doppel::WebServer> web;
+  if (url.rfind("ws://", 0) == 0) {
+    doppel::WebOptions webOptions;
+    const auto colon = url.rfind(':');
+    webOptions.host = url.substr(5, colon - 5);
+    webOptions.port = static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1)));
+    auto started = doppel::WebServer::start(host, webOptions);
+    if (!started) {
+      std::fprintf(stderr, "doppel_interop_host: %s\n", started.error().toString().c_str());
+      return 1;
+    }
+    web = std::move(*started);
+  } else {
+    check(host.listen(url), "listen");
+  }
 
   doppel::Source interopSource(interopd::interopInterface(withSignature));
   doppel::Source plainSource(interopd::plainInterface());
@@ -186,7 +202,7 @@ int main(int argc, char** argv) {
   }).detach();
 
   const auto urls = host.urls();
-  interopd::say("READY " + (urls.empty() ? url : urls.front()));
+  interopd::say("READY " + (web ? web->url() : urls.empty() ? url : urls.front()));
   loop->run();
   std::fprintf(stderr, "doppel_interop_host: exiting\n");
   return 0;

@@ -28,6 +28,13 @@
 #include <vector>
 
 #include "../interop_values.h"
+#ifdef QT_INTEROP_WEBSOCKET
+#include "qt_ws_device.h"  // qt_ws_client: ws:// through a QWebSocket
+#else
+static bool connectNode(QRemoteObjectNode& node, const QUrl& url) {
+  return node.connectToNode(url);
+}
+#endif
 #include "qt_values.h"
 #include "rep_interop_replica.h"
 
@@ -658,7 +665,7 @@ int main(int argc, char** argv) {
   qRegisterMetaType<std::pair<int, QString>>();
 
   QRemoteObjectNode node;
-  const bool connected = viaRegistry ? node.setRegistryUrl(url) : node.connectToNode(url);
+  const bool connected = viaRegistry ? node.setRegistryUrl(url) : connectNode(node, url);
   if (!connected) {
     fail(QStringLiteral("connect"), QStringLiteral("cannot reach %1 (error %2)")
                                         .arg(url.toString())

@@ -1,5 +1,8 @@
 // qt_host URL [--registry REGURL] [--plain]
 //
+// Built as qt_ws_host (QT_INTEROP_WEBSOCKET), URL may also be ws://HOST:PORT/: the same host
+// served over WebSockets through a QIODevice adapter (qt_ws_device.h), as Qt's example does.
+//
 // A Qt 6 host for the interop tests: shares "Interop" (repc's InteropSimpleSource, values from
 // ../interop_values.h) and, with --plain, the plain QObject "Plain" on URL (tcp://... or
 // local:NAME). With --registry it also registers them with the registry at REGURL. Prints
@@ -16,6 +19,13 @@
 #include "plain_object.h"
 #include "qt_values.h"
 #include "rep_interop_source.h"
+#ifdef QT_INTEROP_WEBSOCKET
+#include "qt_ws_device.h"  // qt_ws_host: ws:// through a QWebSocketServer
+#else
+static QUrl listenHost(QRemoteObjectHost& host, const QUrl& url) {
+  return host.setHostUrl(url) ? host.hostUrl() : QUrl();
+}
+#endif
 
 using interopqt::Kind;
 
@@ -113,7 +123,8 @@ int main(int argc, char** argv) {
   }
 
   QRemoteObjectHost host;
-  if (!host.setHostUrl(QUrl(url))) {
+  const QUrl bound = listenHost(host, QUrl(url));
+  if (bound.isEmpty()) {
     std::fprintf(stderr, "qt_host: cannot listen on %s (error %d)\n", qPrintable(url),
                  int(host.lastError()));
     return 1;
@@ -142,7 +153,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  interopqt::say(QStringLiteral("READY ") + host.hostUrl().toString());
+  interopqt::say(QStringLiteral("READY ") + bound.toString());
   const int rc = app.exec();
   std::fprintf(stderr, "qt_host: exiting\n");
   return rc;
