@@ -68,6 +68,8 @@ class Reader {
 public:
   /// `baseOffset` is added to offsets in errors (the position of `data` in the frame).
   Reader(std::string_view data, ByteOrder order, const Limits& limits, std::size_t baseOffset = 0);
+  /// The Reader keeps a reference to its limits: a temporary would dangle.
+  Reader(std::string_view data, ByteOrder order, const Limits&& limits, std::size_t baseOffset = 0) = delete;
 
   ByteOrder order() const { return m_order; }
   const Limits& limits() const { return m_limits; }

@@ -7,6 +7,8 @@
 namespace doppel::wire {
 namespace {
 
+const Limits kLimits{};  // a Reader keeps a reference to its limits
+
 using test::fromHex;
 
 // §9.3's verified row reply: [{index [(0,0)], data [QString "m0"], hasChildren 0, flags 47,
@@ -31,7 +33,7 @@ TEST(ModelTypes, DataEntriesAreByteExact) {
   Writer w;
   ASSERT_TRUE(encodeDataEntries(w, rowReply(), types));
   EXPECT_EQ(w.buffer(), kRowReply);
-  Reader in(kRowReply, ByteOrder::Little, Limits{});
+  Reader in(kRowReply, ByteOrder::Little, kLimits);
   auto back = decodeDataEntries(in, types);
   ASSERT_TRUE(back.ok()) << back.error().toString();
   EXPECT_TRUE(in.atEnd());
@@ -51,24 +53,24 @@ TEST(ModelTypes, StructValueAndOpaqueFormEncodeTheSameBytes) {
   EXPECT_EQ(a.buffer(), b.buffer());
   EXPECT_EQ(a.buffer(), c.buffer());
   // The fast registry reads it back as the opaque form; the plain one as nested structs.
-  Reader in(a.buffer(), ByteOrder::Little, Limits{});
+  Reader in(a.buffer(), ByteOrder::Little, kLimits);
   auto v = decodeVariant(in, fast);
   ASSERT_TRUE(v.ok());
   ASSERT_NE(v->get<Text>(), nullptr);
   EXPECT_EQ(v->get<Text>()->data, kRowReply);
-  auto typed = dataEntriesFromValue(*v, fast, Limits{});
+  auto typed = dataEntriesFromValue(*v, fast, kLimits);
   ASSERT_TRUE(typed.ok());
   EXPECT_EQ(*typed, rowReply());
 }
 
 TEST(ModelTypes, RawPairsKeepEachItemsDataBytes) {
   TypeRegistry types;
-  Reader in(kRowReply, ByteOrder::Little, Limits{});
+  Reader in(kRowReply, ByteOrder::Little, kLimits);
   auto raw = decodeRawPairs(in, types);
   ASSERT_TRUE(raw.ok());
   ASSERT_EQ(raw->size(), 1u);
   EXPECT_EQ((*raw)[0].flags, 47);
-  auto values = decodeDataBlob((*raw)[0].data, types, Limits{});
+  auto values = decodeDataBlob((*raw)[0].data, types, kLimits);
   ASSERT_TRUE(values.ok());
   ASSERT_EQ(values->size(), 1u);
   EXPECT_EQ((*values)[0].toString(), "m0");
@@ -95,12 +97,12 @@ TEST(ModelTypes, MetaAndDataEntriesWithChildrenRoundTrip) {
   m.rows = 1;
   Writer w;
   ASSERT_TRUE(encodeMetaAndDataEntries(w, m, types));
-  Reader in(w.buffer(), ByteOrder::Little, Limits{});
+  Reader in(w.buffer(), ByteOrder::Little, kLimits);
   auto back = decodeMetaAndDataEntries(in, types);
   ASSERT_TRUE(back.ok());
   EXPECT_TRUE(in.atEnd());
   EXPECT_EQ(*back, m);
-  auto fromValue = metaAndDataEntriesFromValue(metaAndDataEntriesValue(m), types, Limits{});
+  auto fromValue = metaAndDataEntriesFromValue(metaAndDataEntriesValue(m), types, kLimits);
   ASSERT_TRUE(fromValue.ok());
   EXPECT_EQ(*fromValue, m);
 }
@@ -108,10 +110,11 @@ TEST(ModelTypes, MetaAndDataEntriesWithChildrenRoundTrip) {
 TEST(ModelTypes, AbsurdCountsFailBeforeAllocating) {
   TypeRegistry types;
   const std::string bytes = fromHex("ffffffff 00000000");
-  Reader in(bytes, ByteOrder::Little, Limits{});
+  Reader in(bytes, ByteOrder::Little, kLimits);
   auto r = decodeDataEntries(in, types);
   ASSERT_FALSE(r.ok());
-  Reader in2(fromHex("01000000 ffffff7f"), ByteOrder::Little, Limits{});
+  const std::string hugeIndex = fromHex("01000000 ffffff7f");  // outlives the Reader
+  Reader in2(hugeIndex, ByteOrder::Little, kLimits);
   EXPECT_FALSE(decodeIndexList(in2).ok());
 }
 
@@ -132,7 +135,7 @@ TEST(ModelTypes, DeepNestingIsALimitNotACrash) {
 TEST(ModelTypes, TruncatedInputFails) {
   TypeRegistry types;
   for (std::size_t n = 0; n < kRowReply.size(); ++n) {
-    Reader in(std::string_view(kRowReply).substr(0, n), ByteOrder::Little, Limits{});
+    Reader in(std::string_view(kRowReply).substr(0, n), ByteOrder::Little, kLimits);
     EXPECT_FALSE(decodeDataEntries(in, types).ok()) << n;
   }
 }
