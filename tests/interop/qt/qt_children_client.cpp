@@ -147,9 +147,11 @@ void checkTyped(QRemoteObjectNode& node, bool withModel) {
   ok(QStringLiteral("child"));
   expect(QStringLiteral("child.value"), child->value(), 3);
   expect(QStringLiteral("child.label"), child->label(), QStringLiteral("c"));
-  GrandReplica* grand = child->grand();
+  // Qt 6.4's typed replica builds a nested child as another class than the declared one
+  // (UBSan flags a GrandReplica member call on it): read it through QObject's property system.
+  QObject* grand = child->property("grand").value<QObject*>();
   if (grand)
-    expect(QStringLiteral("grand.depth"), grand->depth(), 2);
+    expect(QStringLiteral("grand.depth"), grand->property("depth").toInt(), 2);
   else
     fail(QStringLiteral("grand"), QStringLiteral("null"));
   if (lab->spare() == nullptr)
@@ -179,10 +181,10 @@ void checkTyped(QRemoteObjectNode& node, bool withModel) {
   waitFor([&] { return child->label() == QStringLiteral("w"); });
   expect(QStringLiteral("child.write"), child->label(), QStringLiteral("w"));
   if (grand) {
-    QSignalSpy poked(grand, &GrandReplica::poked);
-    grand->poke();
-    if (waitFor([&] { return poked.size() > 0; }))
-      expect(QStringLiteral("grand.poked"), poked.first().value(0), 1);
+    QScopedPointer<QSignalSpy> poked(spyOn(grand, "poked"));
+    QMetaObject::invokeMethod(grand, "poke", Qt::DirectConnection);
+    if (waitFor([&] { return poked->size() > 0; }))
+      expect(QStringLiteral("grand.poked"), poked->first().value(0), 1);
     else
       fail(QStringLiteral("grand.poked"), QStringLiteral("no signal"));
   }
