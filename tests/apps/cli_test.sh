@@ -102,6 +102,19 @@ wait_for() {
   return 1
 }
 
+# wait_for_handler PID SIGNAL_NUMBER: until the process catches that signal (its handler is
+# installed). A background job starts with SIGINT ignored, so a signal sent earlier is lost.
+wait_for_handler() {
+  local pid=$1 bit=$((1 << ($2 - 1)))
+  for _ in $(seq 1 200); do
+    local caught
+    caught=$(awk '/^SigCgt:/ {print $2}' "/proc/$pid/status" 2>/dev/null) || return 1
+    [[ -n $caught ]] && (((16#$caught & bit) != 0)) && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
 # Options and usage ------------------------------------------------------------------------------
 
 check "--help" 0 "contains:usage: doppel [OPTIONS] COMMAND URL" "" -- "$DOPPEL" --help
@@ -132,7 +145,7 @@ elapsed=$((($(date +%s%N) - start) / 1000000))
 "$DOPPEL" --timeout 20000 watch tcp://127.0.0.1:1 ControlUnit >/dev/null 2>&1 &
 early_watch=$!
 pids+=("$early_watch")
-sleep 0.3
+wait_for_handler "$early_watch" 2 || fail "watch never installed its SIGINT handler"
 start=$(date +%s%N)
 kill -INT "$early_watch"
 wait "$early_watch"
@@ -306,7 +319,7 @@ if grep -qv '^{' "$tmp/watch.out"; then fail "watch printed a line that is not J
 "$DOPPEL" watch "$TCP_URL" ControlUnit >/dev/null 2>&1 &
 WATCH2_PID=$!
 pids+=("$WATCH2_PID")
-sleep 0.5
+wait_for_handler "$WATCH2_PID" 15 || fail "watch never installed its SIGTERM handler"
 kill -TERM "$WATCH2_PID"
 wait "$WATCH2_PID"
 code=$?
