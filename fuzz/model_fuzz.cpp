@@ -1,9 +1,11 @@
 // The model value types (protocol §9.3) from a peer: the first byte picks the decoder
-// (DataEntries, MetaAndDataEntries, IndexList, the raw per-row form a model replica keeps).
+// (DataEntries and the row scanner a model replica uses, MetaAndDataEntries, IndexList, the raw
+// per-row form).
 // Whatever decodes must encode back to exactly the bytes it was read from.
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fuzz_check.h"
 #include "wire/model_types.h"
@@ -22,6 +24,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Reader in(input, ByteOrder::Little, limits);
   switch (data[0] % 4) {
     case 0: {
+      // What a model replica stores is what scanRowPairs accepted: every blob must decode later.
+      std::vector<RowPairRef> refs;
+      if (scanRowPairs(input, types, limits, refs).ok()) {
+        for (const auto& ref : refs) {
+          DOPPEL_FUZZ_CHECK(ref.offset + std::size_t{ref.size} <= input.size(), "a scanned blob is out of range");
+          auto values = decodeDataBlob(input.substr(ref.offset, ref.size), types, limits);
+          DOPPEL_FUZZ_CHECK(values.ok(), "a scanned data blob fails to decode");
+        }
+      }
       auto r = decodeDataEntries(in, types);
       if (!r) return 0;
       const std::size_t used = input.size() - in.remaining();

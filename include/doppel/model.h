@@ -82,6 +82,11 @@ public:
   virtual bool hasChildren(const ModelIndex& parent = {}) const;
   /// The value of a role; the invalid Value when the item has none.
   virtual Value data(const ModelIndex& index, int role) const = 0;
+  /// The value of a role as the model stores it, or null to have data() asked instead: lets a
+  /// host encode large replies without copying every value. The default returns null; a class
+  /// that derives from ListModel and overrides data() must override this too (returning null).
+  /// The pointer is read at once, before the model changes.
+  virtual const Value* dataIfStored(const ModelIndex& index, int role) const;
   /// A replica's edit; return false to refuse it. The default refuses.
   virtual bool setData(const ModelIndex& index, const Value& value, int role);
   virtual Value headerData(int section, Orientation orientation, int role) const;
@@ -123,6 +128,7 @@ public:
 
   int rowCount(const ModelIndex& parent = {}) const override;
   Value data(const ModelIndex& index, int role) const override;
+  const Value* dataIfStored(const ModelIndex& index, int role) const override;
   bool setData(const ModelIndex& index, const Value& value, int role) override;
   int flags(const ModelIndex& index) const override;
   std::map<int, std::string> roleNames() const override;

@@ -26,6 +26,8 @@ bool ItemModel::hasChildren(const ModelIndex& parent) const {
 
 bool ItemModel::setData(const ModelIndex&, const Value&, int) { return false; }
 
+const Value* ItemModel::dataIfStored(const ModelIndex&, int) const { return nullptr; }
+
 Value ItemModel::headerData(int section, Orientation, int role) const {
   // Qt's default: the section number, counted from 1, for the display role.
   if (role == Role::Display) return Value::int32(section + 1);
@@ -86,10 +88,15 @@ int ListModel::roleId(std::string_view name) const {
 }
 
 Value ListModel::data(const ModelIndex& index, int role) const {
-  if (!index.isValid() || index.column != 0 || index.row >= rowCount()) return {};
+  const Value* v = ListModel::dataIfStored(index, role);
+  return v != nullptr ? *v : Value();
+}
+
+const Value* ListModel::dataIfStored(const ModelIndex& index, int role) const {
+  if (!index.isValid() || index.column != 0 || index.row >= rowCount()) return nullptr;
   const int c = roleColumn(role);
-  if (c < 0) return {};
-  return m_rows[static_cast<std::size_t>(index.row)][static_cast<std::size_t>(c)];
+  if (c < 0) return nullptr;
+  return &m_rows[static_cast<std::size_t>(index.row)][static_cast<std::size_t>(c)];
 }
 
 bool ListModel::setData(const ModelIndex& index, const Value& value, int role) {

@@ -1,16 +1,19 @@
 // ModelReplica: the cache and request logic over a typed Replica of QAbstractItemModelAdapter.
 //
 // Each parent (the root, or an item whose children were asked about) is a Level; its rows live in
-// blocks of blockRows Rows, allocated only when a row of the block is stored (a 1,000,000-row
-// model costs one pointer per block until rows are read). A Row keeps, per column, the item's
-// data list exactly as it came off the wire (decoded only when read), so 100,000 rows cost a
-// few MB. Replies are matched to the state
+// blocks of blockRows rows, allocated only when a row of the block is stored (a 1,000,000-row
+// model costs one pointer per block until rows are read). A block keeps the items' data lists
+// exactly as they came off the wire (decoded only when read), back to back in one buffer with a
+// small fixed record per item: no allocation per row, so 100,000 rows cost a few MB and arrive
+// at memcpy speed. Replies are matched to the state
 // they were asked in by a per-level generation: any structural change (insert, remove, move,
 // reset) bumps it and drops the replies still in flight, whose row numbers no longer hold.
 #include "doppel/model_replica.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <string_view>
 
 #include "core/node_internals.h"
 #include "core/replica_core.h"
@@ -66,19 +69,28 @@ int intArg(const std::vector<Value>& args, std::size_t i) {
 }  // namespace
 
 struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
+  /// One item: where its encoded QVariantList (one value per role) sits in its block's bytes.
   struct Cell {
-    std::string data;  ///< encoded QVariantList, one value per role; empty = not cached
+    std::uint32_t offset = 0;
+    std::uint32_t size = 0;  ///< 0 = not cached (a data list has at least its count)
+    std::int32_t flags = 0;
+    bool hasChildren = false;
+  };
+  /// What reads see of a cached item (valid until the next store into its block).
+  struct CellView {
+    std::string_view data;
     std::int32_t flags = 0;
     bool hasChildren = false;
   };
   struct Level;
-  struct Row {
-    std::vector<Cell> cells;  ///< per column; empty = not cached
-    std::unique_ptr<Level> children;
-  };
   struct Block {
-    std::vector<Row> rows;    ///< blockRows of them
-    std::size_t cached = 0;   ///< rows with cells
+    std::string bytes;               ///< the cached items' data lists, back to back
+    std::vector<Cell> cells;         ///< blockRows x columns, row major
+    std::vector<std::uint8_t> held;  ///< per row: 1 = cached (some column stored)
+    std::vector<std::unique_ptr<Level>> children;  ///< per row, or empty while none has any
+    std::size_t columns = 1;
+    std::size_t cached = 0;   ///< rows held
+    std::size_t garbage = 0;  ///< bytes no cell refers to any more (compacted past half)
     std::uint32_t tick = 0;   ///< newest read or store of any row (eviction order)
   };
   struct Level {
@@ -105,6 +117,7 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
   wire::TypeRegistry types;
   Limits limits;
   std::vector<ScopedConnection> connections;
+  std::vector<wire::RowPairRef> scratch;  ///< the reply being read (kept: most replies are alike)
 
   bool initialized = false;
   bool fetchingAll = false;
@@ -131,14 +144,15 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
     Level* l = &root;
     for (const auto& step : parent) {
       if (l->rows < 0 || step.row < 0 || step.row >= l->rows || step.column != 0) return nullptr;
-      Row* row = create ? &at(*l, step.row) : find(*l, step.row);
-      if (row == nullptr) return nullptr;
-      if (!row->children) {
+      Block* b = create ? &blockAt(*l, step.row) : l->blocks[blockIndex(step.row)].get();
+      if (b == nullptr || (!create && b->children.empty())) return nullptr;
+      auto& kid = childSlot(*b, step.row);
+      if (!kid) {
         if (!create) return nullptr;
-        row->children = std::make_unique<Level>();
+        kid = std::make_unique<Level>();
         ++childLevels;
       }
-      l = row->children.get();
+      l = kid.get();
     }
     return l;
   }
@@ -165,49 +179,84 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
     l.cached = 0;
   }
 
-  /// The row if its block is held (the row itself may hold nothing yet), else null.
-  Row* find(Level& l, int row) {
-    Block* b = l.blocks[blockIndex(row)].get();
-    return b != nullptr ? &b->rows[slot(row)] : nullptr;
-  }
   Block& blockAt(Level& l, int row) {
     auto& b = l.blocks[blockIndex(row)];
     if (!b) {
       b = std::make_unique<Block>();
-      b->rows.resize(static_cast<std::size_t>(options.blockRows));
+      b->columns = static_cast<std::size_t>(std::max(1, l.columns));
+      b->cells.resize(static_cast<std::size_t>(options.blockRows) * b->columns);
+      b->held.resize(static_cast<std::size_t>(options.blockRows));
     }
     return *b;
   }
-  Row& at(Level& l, int row) { return blockAt(l, row).rows[slot(row)]; }
+  std::unique_ptr<Level>& childSlot(Block& b, int row) {
+    if (b.children.empty()) b.children.resize(static_cast<std::size_t>(options.blockRows));
+    return b.children[slot(row)];
+  }
+  bool hasChildLevel(const Block& b, std::size_t s) const { return !b.children.empty() && b.children[s]; }
   bool rowCached(Level& l, int row) {
-    const Row* r = find(l, row);
-    return r != nullptr && !r->cells.empty();
+    const Block* b = l.blocks[blockIndex(row)].get();
+    return b != nullptr && b->held[slot(row)] != 0;
+  }
+
+  /// Forgets the cells of row slot `s` of `b` (their bytes become garbage).
+  void dropRow(Level& l, Block& b, std::size_t s) {
+    if (!b.held[s]) return;
+    for (std::size_t c = 0; c < b.columns; ++c) {
+      Cell& cell = b.cells[s * b.columns + c];
+      b.garbage += cell.size;
+      cell = Cell{};
+    }
+    b.held[s] = 0;
+    --b.cached;
+    --l.cached;
+    compact(b);
+  }
+
+  /// Rewrites a block's bytes without the garbage once it is more than half of them (a block
+  /// whose rows change again and again stays bounded).
+  void compact(Block& b) {
+    if (b.cached == 0) {
+      std::string().swap(b.bytes);
+      b.garbage = 0;
+      return;
+    }
+    if (b.garbage < 1024 || b.garbage * 2 < b.bytes.size()) return;
+    std::string packed;
+    packed.reserve(b.bytes.size() - b.garbage);
+    for (Cell& cell : b.cells) {
+      if (cell.size == 0) continue;
+      const auto offset = static_cast<std::uint32_t>(packed.size());
+      packed.append(b.bytes, cell.offset, cell.size);
+      cell.offset = offset;
+    }
+    b.bytes = std::move(packed);
+    b.garbage = 0;
   }
 
   /// Renumbers the held rows of `l` after an insert, remove or move: `to(row)` is the row's new
   /// number, or -1 to drop it. Costs the held rows and the block slots, not every row.
   template <typename To>
   void remap(Level& l, int newRows, const To& to) {
-    std::vector<std::pair<int, Row>> held;
-    for (std::size_t b = 0; b < l.blocks.size(); ++b) {
-      if (!l.blocks[b]) continue;
-      for (std::size_t s = 0; s < l.blocks[b]->rows.size(); ++s) {
-        Row& r = l.blocks[b]->rows[s];
-        if (r.cells.empty() && !r.children) continue;
-        const int target = to(static_cast<int>(b * static_cast<std::size_t>(options.blockRows) + s));
-        if (target >= 0 && target < newRows) held.emplace_back(target, std::move(r));
-      }
-    }
+    auto old = std::move(l.blocks);
     l.rows = newRows;
     clearRows(l);
-    for (auto& entry : held) {
-      Block& b = blockAt(l, entry.first);
-      Row& r = b.rows[slot(entry.first)];
-      r = std::move(entry.second);
-      b.tick = ++clock;
-      if (!r.cells.empty()) {
-        ++b.cached;
-        ++l.cached;
+    for (std::size_t b = 0; b < old.size(); ++b) {
+      if (!old[b]) continue;
+      Block& from = *old[b];
+      for (std::size_t s = 0; s < from.held.size(); ++s) {
+        const bool child = hasChildLevel(from, s);
+        if (!from.held[s] && !child) continue;
+        const int target = to(static_cast<int>(b * static_cast<std::size_t>(options.blockRows) + s));
+        if (target < 0 || target >= newRows) continue;
+        for (std::size_t c = 0; c < from.columns && from.held[s]; ++c) {
+          const Cell& cell = from.cells[s * from.columns + c];
+          if (cell.size > 0)
+            store(l, target, static_cast<int>(c), std::string_view(from.bytes).substr(cell.offset, cell.size),
+                  cell.flags, cell.hasChildren);
+        }
+        if (child) childSlot(blockAt(l, target), target) = std::move(from.children[s]);
+        blockAt(l, target).tick = ++clock;
       }
     }
   }
@@ -258,11 +307,11 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
     }
     for (std::size_t b = 0; childLevels > 0 && b < l.blocks.size(); ++b) {
       if (!l.blocks[b]) continue;
-      for (std::size_t s = 0; s < l.blocks[b]->rows.size(); ++s) {
-        Row& r = l.blocks[b]->rows[s];
-        if (!r.children) continue;
+      for (std::size_t s = 0; s < l.blocks[b]->children.size(); ++s) {
+        Level* kid = l.blocks[b]->children[s].get();
+        if (kid == nullptr) continue;
         path.push_back({static_cast<int>(b * static_cast<std::size_t>(options.blockRows) + s), 0});
-        flushLevel(*r.children, path);
+        flushLevel(*kid, path);
         path.pop_back();
       }
     }
@@ -302,30 +351,33 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
     const Text* raw = v.typeName() == wire::kDataEntriesName ? v.get<Text>() : nullptr;
     int minRow = -1;
     int maxRow = -1;
-    const std::size_t depth = parent.size() + 1;
-    auto keep = [this, l, depth, &minRow, &maxRow](wire::RawIndexValuePair& p) {
-      if (p.index.size() != depth) return;
-      const int row = p.index.back().row;
-      const int column = p.index.back().column;
-      if (row < 0 || row >= l->rows || column < 0 || column >= std::max(1, l->columns)) return;
-      store(*l, row, column, std::move(p.data), p.flags, p.hasChildren);
-      minRow = minRow < 0 ? row : std::min(minRow, row);
-      maxRow = std::max(maxRow, row);
+    const auto depth = static_cast<std::uint32_t>(parent.size() + 1);
+    auto keep = [this, l, depth, &minRow, &maxRow](std::uint32_t steps, wire::IndexEntry at,
+                                                   std::string_view data, std::int32_t flags,
+                                                   bool hasChildren) {
+      if (steps != depth) return;
+      if (at.row < 0 || at.row >= l->rows || at.column < 0 || at.column >= std::max(1, l->columns)) return;
+      store(*l, at.row, at.column, data, flags, hasChildren);
+      minRow = minRow < 0 ? at.row : std::min(minRow, at.row);
+      maxRow = std::max(maxRow, at.row);
     };
     if (raw != nullptr) {
-      // Checked whole before the first row is stored: a malformed reply changes nothing.
-      wire::Reader in(raw->data, wire::ByteOrder::Little, limits);
-      auto read = wire::forEachRawPair(in, types, keep);
+      // Read whole before the first row is stored: a malformed reply changes nothing.
+      auto read = wire::scanRowPairs(raw->data, types, limits, scratch);
       if (!read) {
         log(LogLevel::Warning, kComponent, "bad row reply: " + read.error().toString());
         return;
       }
+      const std::string_view payload(raw->data);
+      for (const auto& p : scratch)
+        keep(p.depth, p.last, payload.substr(p.offset, p.size), p.flags, p.hasChildren);
+      if (scratch.capacity() > 65536) std::vector<wire::RowPairRef>().swap(scratch);
     } else {
       auto entries = wire::dataEntriesFromValue(v, types, limits);
       if (!entries) return;
       for (auto& p : entries->data) {
-        auto r = toRaw(p);
-        keep(r);
+        if (p.index.empty()) continue;
+        keep(static_cast<std::uint32_t>(p.index.size()), p.index.back(), encodeData(p), p.flags, p.hasChildren);
       }
     }
     evict(*l);
@@ -339,34 +391,34 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
     if (fetchingAll && l == &root) continueFetchAll();
   }
 
-  wire::RawIndexValuePair toRaw(const wire::IndexValuePair& p) {
-    wire::RawIndexValuePair out;
-    out.index = p.index;
+  /// An item's data list as the bytes a row reply carries it in.
+  std::string encodeData(const wire::IndexValuePair& p) const {
     wire::Writer w;
     w.u32(static_cast<std::uint32_t>(p.data.size()));
     for (const auto& value : p.data) (void)wire::encodeVariant(w, value, types);
-    out.data = w.take();
-    out.dataCount = static_cast<std::uint32_t>(p.data.size());
-    out.hasChildren = p.hasChildren;
-    out.flags = p.flags;
-    out.columns = p.columns;
-    out.rows = p.rows;
-    return out;
+    return w.take();
   }
 
-  void store(Level& l, int row, int column, std::string data, std::int32_t flags, bool hasChildren) {
+  void store(Level& l, int row, int column, std::string_view data, std::int32_t flags, bool hasChildren) {
     Block& b = blockAt(l, row);
-    Row& r = b.rows[slot(row)];
-    if (r.cells.empty()) {
-      r.cells.resize(static_cast<std::size_t>(std::max(1, l.columns)));
+    const std::size_t s = slot(row);
+    if (!b.held[s]) {
+      b.held[s] = 1;
       ++l.cached;
       ++b.cached;
     }
-    Cell& c = r.cells[static_cast<std::size_t>(column)];
-    c.data = std::move(data);
+    Cell& c = b.cells[s * b.columns + static_cast<std::size_t>(column)];
+    b.garbage += c.size;
+    // A block usually fills whole: room for all of it at once, not a doubling per few rows
+    // (bounded: a wide table's first item says little about the rest).
+    if (b.bytes.capacity() == 0) b.bytes.reserve(std::min<std::size_t>(data.size() * b.cells.size(), 64 * 1024));
+    c.offset = static_cast<std::uint32_t>(b.bytes.size());
+    c.size = static_cast<std::uint32_t>(data.size());
     c.flags = flags;
     c.hasChildren = hasChildren;
+    b.bytes.append(data);
     b.tick = ++clock;
+    compact(b);
   }
 
   /// Drops the least recently used blocks once a level holds more than cacheRows rows
@@ -382,16 +434,12 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
       if (l.cached <= target) break;
       auto& block = l.blocks[entry.second];
       bool keep = false;  // a row with a child level keeps its block
-      for (Row& row : block->rows) {
-        if (row.children) {
+      for (std::size_t s = 0; s < block->held.size(); ++s) {
+        if (hasChildLevel(*block, s)) {
           keep = true;
           continue;
         }
-        if (row.cells.empty()) continue;
-        row.cells.clear();
-        row.cells.shrink_to_fit();
-        --block->cached;
-        --l.cached;
+        dropRow(l, *block, s);
       }
       if (!keep) block.reset();
     }
@@ -498,14 +546,13 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
       const int row = p.index.back().row;
       const int column = p.index.back().column;
       if (row < 0 || row >= l.rows || column < 0 || column >= std::max(1, l.columns)) continue;
-      auto raw = toRaw(p);
-      store(l, row, column, std::move(raw.data), p.flags, p.hasChildren);
+      store(l, row, column, encodeData(p), p.flags, p.hasChildren);
       if (column == 0 && p.hasChildren && p.rows >= 0) {
-        Row& r = at(l, row);
-        r.children = std::make_unique<Level>();
+        auto& kid = childSlot(blockAt(l, row), row);
+        kid = std::make_unique<Level>();
         ++childLevels;
-        setRows(*r.children, p.rows, p.columns);
-        fillTree(*r.children, p.children, depth + 1);
+        setRows(*kid, p.rows, p.columns);
+        fillTree(*kid, p.children, depth + 1);
       }
     }
   }
@@ -596,12 +643,10 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
     const int first = std::max(0, tl.back().row);
     const int last = std::min(l->rows - 1, br.back().row);
     for (int r = first; r <= last; ++r) {
-      Row* row = find(*l, r);
-      if (row == nullptr || row->cells.empty()) continue;
+      Block* b = l->blocks[blockIndex(r)].get();
+      if (b == nullptr || !b->held[slot(r)]) continue;
       // Stale now: fetch again (dataChanged reaches the application when the values arrive).
-      row->cells.clear();
-      --l->cached;
-      --l->blocks[blockIndex(r)]->cached;
+      dropRow(*l, *b, slot(r));
       const int block = r / options.blockRows;
       l->inFlight.erase(block);
       want(*l, block);
@@ -659,19 +704,22 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
 
   // Reads ------------------------------------------------------------------------------------
 
-  const Cell* cell(const IndexPath& index, bool fetch) {
-    if (index.empty()) return nullptr;
+  std::optional<CellView> cell(const IndexPath& index, bool fetch) {
+    if (index.empty()) return std::nullopt;
     IndexPath parent(index.begin(), index.end() - 1);
     Level* l = level(parent, false);
-    if (l == nullptr || l->rows < 0) return nullptr;
+    if (l == nullptr || l->rows < 0) return std::nullopt;
     const int row = index.back().row;
     const int column = index.back().column;
-    if (row < 0 || row >= l->rows || column < 0 || column >= std::max(1, l->columns)) return nullptr;
-    if (Row* r = find(*l, row); r != nullptr && !r->cells.empty() &&
-                                 !r->cells[static_cast<std::size_t>(column)].data.empty()) {
-      l->blocks[blockIndex(row)]->tick = ++clock;
-      l->lastRead = row;
-      return &r->cells[static_cast<std::size_t>(column)];
+    if (row < 0 || row >= l->rows || column < 0 || column >= std::max(1, l->columns)) return std::nullopt;
+    if (Block* b = l->blocks[blockIndex(row)].get();
+        b != nullptr && b->held[slot(row)] && static_cast<std::size_t>(column) < b->columns) {
+      const Cell& c = b->cells[slot(row) * b->columns + static_cast<std::size_t>(column)];
+      if (c.size > 0) {
+        b->tick = ++clock;
+        l->lastRead = row;
+        return CellView{std::string_view(b->bytes).substr(c.offset, c.size), c.flags, c.hasChildren};
+      }
     }
     if (fetch) {
       const int block = row / options.blockRows;
@@ -685,12 +733,12 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
         if (r0 < l->rows && !rowCached(*l, r0)) want(*l, ahead);
       }
     }
-    return nullptr;
+    return std::nullopt;
   }
 
   Value data(const IndexPath& index, int role) {
-    const Cell* c = cell(index, true);
-    if (c == nullptr) return {};
+    const auto c = cell(index, true);
+    if (!c) return {};
     const auto it = std::find(roles.begin(), roles.end(), role);
     if (it == roles.end()) return {};
     auto values = wire::decodeDataBlob(c->data, types, limits);
@@ -757,18 +805,18 @@ int ModelReplica::columnCount(const IndexPath& parent) {
 
 bool ModelReplica::hasChildren(const IndexPath& index) {
   if (index.empty()) return m_impl->root.rows > 0;
-  const auto* c = m_impl->cell(index, true);
-  return c != nullptr && c->hasChildren;
+  const auto c = m_impl->cell(index, true);
+  return c && c->hasChildren;
 }
 
 int ModelReplica::flags(const IndexPath& index) {
-  const auto* c = m_impl->cell(index, true);
-  return c != nullptr ? c->flags : 0;
+  const auto c = m_impl->cell(index, true);
+  return c ? c->flags : 0;
 }
 
 Value ModelReplica::data(const IndexPath& index, int role) { return m_impl->data(index, role); }
 
-bool ModelReplica::isCached(const IndexPath& index) { return m_impl->cell(index, false) != nullptr; }
+bool ModelReplica::isCached(const IndexPath& index) { return m_impl->cell(index, false).has_value(); }
 
 std::size_t ModelReplica::cachedRows() const { return m_impl->root.cached; }
 

@@ -128,7 +128,9 @@ void ReplicaCore::applyReply(std::int32_t serial, Value value) {
   auto reply = std::move(it->second.reply);
   const int method = it->second.method;
   pending.erase(it);
-  if (method >= 0 && static_cast<std::size_t>(method) < iface.methods.size())
+  // Only integers can become enums; anything else is not copied (a model's row reply is MBs).
+  if (method >= 0 && static_cast<std::size_t>(method) < iface.methods.size() &&
+      (value.isSigned() || value.isUnsigned()))
     value = asEnum(value, iface, iface.methods[static_cast<std::size_t>(method)].returnType);
   reply->finish(std::move(value));
 }

@@ -332,6 +332,89 @@ Result<void> forEachRawPair(Reader& in, const TypeRegistry& types,
   return {};
 }
 
+namespace {
+
+std::uint32_t load32(const char* p, ByteOrder order) {
+  std::uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) {
+    const auto byte = static_cast<std::uint32_t>(static_cast<unsigned char>(p[i]));
+    v |= order == ByteOrder::Little ? byte << (8 * i) : byte << (8 * (3 - i));
+  }
+  return v;
+}
+
+// The bytes of the QVariant at the start of `rest` if it is an int, bool, number, string or byte
+// array that fits whole (checked as decodeVariant checks them); 0 for anything else. No Reader
+// copy: this runs once per value of a 100,000-row reply.
+std::size_t fastVariantBytes(std::string_view rest, ByteOrder order) {
+  if (rest.size() < 5) return 0;
+  std::size_t length = 0;
+  switch (static_cast<TypeId>(load32(rest.data(), order))) {
+    case TypeId::Bool: length = 1; break;
+    case TypeId::Int:
+    case TypeId::UInt: length = 4; break;
+    case TypeId::LongLong:
+    case TypeId::ULongLong:
+    case TypeId::Double: length = 8; break;
+    case TypeId::QString:
+    case TypeId::QByteArray: {
+      if (rest.size() < 9) return 0;
+      const std::uint32_t n = load32(rest.data() + 5, order);
+      if (n == 0xFFFFFFFFu) {
+        length = 4;
+      } else {
+        const bool odd = static_cast<TypeId>(load32(rest.data(), order)) == TypeId::QString && n % 2 != 0;
+        if (odd || n > rest.size() - 9) return 0;
+        length = 4 + std::size_t{n};
+      }
+      break;
+    }
+    default: return 0;
+  }
+  return 5 + length <= rest.size() ? 5 + length : 0;
+}
+
+}  // namespace
+
+Result<void> scanRowPairs(std::string_view payload, const TypeRegistry& types, const Limits& limits,
+                          std::vector<RowPairRef>& out) {
+  out.clear();
+  Reader in(payload, ByteOrder::Little, limits);
+  const std::uint32_t n = in.count(kPairMinBytes);
+  if (!in.ok()) return in.takeError();
+  out.reserve(n);
+  for (std::uint32_t i = 0; i < n && in.ok(); ++i) {
+    RowPairRef ref;
+    const std::uint32_t steps = in.count(kIndexEntryBytes);
+    for (std::uint32_t k = 0; k < steps && in.ok(); ++k) {
+      ref.last.row = in.i32();
+      ref.last.column = in.i32();
+    }
+    ref.depth = steps;
+    const std::size_t start = in.offset();
+    const std::uint32_t values = in.count(kVariantMinBytes);
+    for (std::uint32_t k = 0; k < values && in.ok(); ++k) {
+      if (const std::size_t bytes = fastVariantBytes(payload.substr(in.offset()), in.order())) {
+        (void)in.raw(bytes);
+      } else {
+        skipVariant(in, types, 1);  // other types, or malformed: the full decoder's checks
+      }
+    }
+    if (!in.ok()) break;
+    ref.offset = static_cast<std::uint32_t>(start);
+    ref.size = static_cast<std::uint32_t>(in.offset() - start);
+    ref.hasChildren = in.boolean();
+    ref.flags = in.i32();
+    skipPairs(in, types, 2);  // children: only cache replies carry them
+    (void)in.i32();
+    (void)in.i32();
+    if (in.ok()) out.push_back(ref);
+  }
+  if (in.ok() && !in.atEnd()) in.fail(ErrorCode::Malformed, "trailing bytes after DataEntries");
+  if (!in.ok()) return in.takeError();
+  return {};
+}
+
 Result<std::vector<Value>> decodeDataBlob(std::string_view blob, const TypeRegistry& types,
                                           const Limits& limits) {
   Reader in(blob, ByteOrder::Little, limits);

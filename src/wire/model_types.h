@@ -97,6 +97,21 @@ Result<std::vector<RawIndexValuePair>> decodeRawPairs(Reader& in, const TypeRegi
 /// `each` has not been called.
 Result<void> forEachRawPair(Reader& in, const TypeRegistry& types,
                             const std::function<void(RawIndexValuePair&)>& each);
+/// One top-level pair of a row reply, located in its payload without copying anything: what a
+/// model replica stores per item (the data list's bytes, copied once into its cache).
+struct RowPairRef {
+  std::uint32_t depth = 0;   ///< steps of the pair's index
+  IndexEntry last;           ///< the index's last step (row and column under the parent)
+  std::uint32_t offset = 0;  ///< of the data list (u32 count + QVariants) in the payload
+  std::uint32_t size = 0;
+  std::int32_t flags = 0;
+  bool hasChildren = false;
+};
+/// Reads a whole DataEntries payload into `out` (cleared first) in one pass, checking every
+/// value, nesting and that nothing follows; children of a pair are checked and skipped. On an
+/// error `out` is unspecified, so a caller stores nothing.
+Result<void> scanRowPairs(std::string_view payload, const TypeRegistry& types, const Limits& limits,
+                          std::vector<RowPairRef>& out);
 /// The values of a RawIndexValuePair::data blob.
 Result<std::vector<Value>> decodeDataBlob(std::string_view blob, const TypeRegistry& types,
                                           const Limits& limits);

@@ -76,6 +76,53 @@ TEST(ModelTypes, RawPairsKeepEachItemsDataBytes) {
   EXPECT_EQ((*values)[0].toString(), "m0");
 }
 
+TEST(ModelTypes, ScannedRowPairsPointAtEachItemsDataBytes) {
+  TypeRegistry types;
+  IndexValuePair second;
+  second.index = {{4, 1}, {7, 0}};
+  // Fast-path types, a null string and one the full decoder checks (a short).
+  second.data = {Value::int32(-3), Value::string(""), Value::nullString(), Value::boolean(true),
+                 Value::float64(2.5), Value::int16(-7)};
+  second.hasChildren = true;
+  second.flags = 35;
+  DataEntries entries = rowReply();
+  entries.data.push_back(second);
+  Writer w;
+  ASSERT_TRUE(encodeDataEntries(w, entries, types));
+  std::vector<RowPairRef> refs;
+  ASSERT_TRUE(scanRowPairs(w.buffer(), types, kLimits, refs).ok());
+  ASSERT_EQ(refs.size(), 2u);
+  EXPECT_EQ(refs[0].depth, 1u);
+  EXPECT_EQ(refs[0].last, (IndexEntry{0, 0}));
+  EXPECT_EQ(refs[0].flags, 47);
+  EXPECT_FALSE(refs[0].hasChildren);
+  EXPECT_EQ(refs[1].depth, 2u);
+  EXPECT_EQ(refs[1].last, (IndexEntry{7, 0}));
+  EXPECT_EQ(refs[1].flags, 35);
+  EXPECT_TRUE(refs[1].hasChildren);
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    auto values = decodeDataBlob(std::string_view(w.buffer()).substr(refs[i].offset, refs[i].size), types, kLimits);
+    ASSERT_TRUE(values.ok()) << i;
+    EXPECT_EQ(*values, entries.data[i].data) << i;
+  }
+}
+
+TEST(ModelTypes, ScanningRefusesWhatTheDecoderRefuses) {
+  TypeRegistry types;
+  std::vector<RowPairRef> refs;
+  // Truncated anywhere, a trailing byte, an odd QString length, an unknown type id.
+  for (std::size_t n = 0; n < kRowReply.size(); ++n)
+    EXPECT_FALSE(scanRowPairs(kRowReply.substr(0, n), types, kLimits, refs).ok()) << n;
+  EXPECT_FALSE(scanRowPairs(kRowReply + '\0', types, kLimits, refs).ok());
+  std::string odd = kRowReply;
+  odd[25] = 3;  // the QString's byte count
+  EXPECT_FALSE(scanRowPairs(odd, types, kLimits, refs).ok());
+  std::string unknown = kRowReply;
+  unknown.replace(20, 4, std::string("\x00\x00\xff\x7f", 4));  // the QVariant's type id
+  EXPECT_FALSE(scanRowPairs(unknown, types, kLimits, refs).ok());
+  EXPECT_TRUE(scanRowPairs(kRowReply, types, kLimits, refs).ok());
+}
+
 TEST(ModelTypes, MetaAndDataEntriesWithChildrenRoundTrip) {
   TypeRegistry types;
   MetaAndDataEntries m;
