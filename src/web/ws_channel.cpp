@@ -168,7 +168,8 @@ private:
     } else if (ec == beast::error::timeout) {
       reason = makeError(ErrorCode::Timeout, "no traffic and no answer to ping");
     } else if (ec == net::error::eof || ec == net::error::connection_reset ||
-               ec == net::error::operation_aborted) {
+               ec == net::error::operation_aborted || ec == net::error::not_connected ||
+               ec == net::error::broken_pipe) {
       reason = makeError(ErrorCode::Disconnected, "peer closed the connection");
     } else {
       reason = makeError(ErrorCode::ConnectionFailed, ec.message());
@@ -204,7 +205,15 @@ private:
     m_inFlight.reset();
     if (m_closed) return;
     if (ec) {
-      m_turn.call([&] { fail(makeError(ErrorCode::ConnectionFailed, ec.message())); });
+      // A peer that closed while a write was under way (a client closing right after its last
+      // call) is a goodbye, not a failure worth a warning.
+      const bool peerGone = ec == websocket::error::closed || ec == net::error::not_connected ||
+                            ec == net::error::broken_pipe || ec == net::error::connection_reset ||
+                            ec == net::error::eof || ec == net::error::operation_aborted;
+      m_turn.call([&] {
+        fail(peerGone ? makeError(ErrorCode::Disconnected, "peer closed the connection")
+                      : makeError(ErrorCode::ConnectionFailed, ec.message()));
+      });
       return;
     }
     m_queuedBytes -= written;

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 
 import { Node } from './node.js';
 import type { NodeOptions } from './node.js';
-import type { Connector, Transport, WebSocketConstructor } from './transport.js';
+import type { Connector, Transport, WebSocketConstructor, WebSocketLike } from './transport.js';
 import { webSocketConnector } from './transport.js';
 
 function socketTransport(options: net.NetConnectOpts, url: string): Promise<Transport> {
@@ -54,13 +54,34 @@ export const localConnector: Connector = (url) => {
   return socketTransport({ path: p }, url);
 };
 
-/** Every transport Node.js offers; `ws` is the WebSocket class for ws:// (global one if omitted). */
-export function nodeTransports(ws?: WebSocketConstructor): Record<string, Connector> {
-  const w = webSocketConnector(ws);
+/**
+ * The `ws` package's WebSocket without permessage-deflate unless asked for. `ws` runs zlib
+ * asynchronously in libuv's thread pool, so a compressed message costs two thread hand-offs on
+ * each side: on loopback that tripled the slot round trip (docs/web.md, "Latency"), and on a
+ * busy machine it cost milliseconds. Browsers compress in their network stack and are left alone.
+ */
+function withDeflate(ws: WebSocketConstructor, perMessageDeflate: boolean): WebSocketConstructor {
+  const Base = ws as unknown as new (url: string, protocols: undefined, options: object) => WebSocketLike;
+  return class extends Base {
+    constructor(url: string) {
+      super(url, undefined, { perMessageDeflate });
+    }
+  };
+}
+
+/**
+ * Every transport Node.js offers; `ws` is the WebSocket class for ws:// (global one if omitted).
+ * With the `ws` package, permessage-deflate is off unless `perMessageDeflate` is true.
+ */
+export function nodeTransports(ws?: WebSocketConstructor, perMessageDeflate = false): Record<string, Connector> {
+  const w = webSocketConnector(ws && withDeflate(ws, perMessageDeflate));
   return { tcp: tcpConnector, local: localConnector, unix: localConnector, localabstract: localConnector, ws: w, wss: w };
 }
 
-/** A Node with the Node.js transports installed (tcp, local, ws with the given WebSocket class). */
-export function createNode(options: NodeOptions & { WebSocket?: WebSocketConstructor } = {}): Node {
-  return new Node({ ...options, transports: { ...nodeTransports(options.WebSocket), ...options.transports } });
+/**
+ * A Node with the Node.js transports installed (tcp, local, ws with the given WebSocket class;
+ * `perMessageDeflate: true` compresses ws messages, worth it only on slow links).
+ */
+export function createNode(options: NodeOptions & { WebSocket?: WebSocketConstructor; perMessageDeflate?: boolean } = {}): Node {
+  return new Node({ ...options, transports: { ...nodeTransports(options.WebSocket, options.perMessageDeflate), ...options.transports } });
 }
