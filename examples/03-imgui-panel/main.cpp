@@ -1,6 +1,9 @@
-// An ImGui control panel for the demo master, streamed to a browser (docs/imgui-streaming.md).
-// It holds a dynamic replica of the master's ControlUnit and shows its values live; the buttons
-// call its slots. Open the printed URL in a browser.
+// An ImGui control panel for the demo master, streamed to a browser (docs/imgui-streaming.md):
+// the per-user panel of DESIGN.md §8. It holds a dynamic replica of the master's ControlUnit
+// (values live, buttons call its slots), a model replica of MyModel (the item list, rows fetched
+// as they are shown) and a dynamic replica of ModelAPI, whose addItem the add field calls: an
+// item added by anyone (another panel, the web page, a Qt client) appears here live.
+// Open the printed URL in a browser.
 //
 //   example_03_imgui_panel [--master tcp://127.0.0.1:9999] [--platform web:port=8090] [--frames N]
 #include <cstdio>
@@ -12,13 +15,23 @@
 
 #include "doppel/doppel.h"
 #include "doppel/imgui.h"
+#include "doppel/model_replica.h"
 
 namespace {
 
+// Roles of the master's MyModel (examples/demo/my_model.h), looked up by name.
+struct ItemRoles {
+  int name = -1;
+  int done = -1;
+  int createdBy = -1;
+};
+
 struct Panel {
   std::shared_ptr<doppel::Replica> unit;
+  std::shared_ptr<doppel::ModelReplica> items;
+  std::shared_ptr<doppel::Replica> itemApi;
+  ItemRoles roles;
   std::vector<std::string> log;
-  std::vector<std::string> items;
   char newItem[64] = "";
   int resetTo = 10;
   float history[120] = {};
@@ -54,19 +67,58 @@ struct Panel {
     ImGui::InputInt("##resetTo", &resetTo);
     ImGui::EndDisabled();
     ImGui::Separator();
-    ImGui::Text("Items");
-    ImGui::SetNextItemWidth(240);
-    const bool enter = ImGui::InputText("##newItem", newItem, sizeof newItem, ImGuiInputTextFlags_EnterReturnsTrue);
-    ImGui::SameLine();
-    if ((ImGui::Button("Add") || enter) && newItem[0] != '\0') {
-      items.emplace_back(newItem);
-      newItem[0] = '\0';
-    }
-    for (const auto& item : items) ImGui::BulletText("%s", item.c_str());
+    drawItems();
     ImGui::Separator();
     ImGui::Text("Alarms");
     for (const auto& line : log) ImGui::TextWrapped("%s", line.c_str());
     ImGui::End();
+  }
+
+  void drawItems() {
+    const bool ready = items->isInitialized() && itemApi->state() == doppel::ReplicaState::Valid;
+    if (ready && roles.name < 0) {
+      roles.name = items->roleId("name");
+      roles.done = items->roleId("done");
+      roles.createdBy = items->roleId("createdBy");
+    }
+    const int rows = ready ? items->rowCount() : 0;
+    ImGui::Text("Items (%d)", rows);
+    ImGui::BeginDisabled(!ready);
+    ImGui::SetNextItemWidth(240);
+    const bool enter = ImGui::InputText("##newItem", newItem, sizeof newItem, ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SameLine();
+    if ((ImGui::Button("Add") || enter) && newItem[0] != '\0') {
+      // The master adds the row; it comes back through the model replica like anyone else's.
+      (void)itemApi->call("addItem", {doppel::Value::string(newItem)});
+      newItem[0] = '\0';
+    }
+    ImGui::EndDisabled();
+    if (!ready) {
+      ImGui::TextDisabled("waiting for MyModel...");
+      return;
+    }
+    // Only the rows on screen are read: the replica fetches them (and a little ahead) on demand.
+    ImGui::BeginChild("##items", ImVec2(0, 220), true);
+    ImGuiListClipper clipper;
+    clipper.Begin(rows);
+    while (clipper.Step()) {
+      for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+        const doppel::Value name = items->data(row, roles.name);
+        if (!name.isValid()) {
+          ImGui::TextDisabled("...");
+          continue;
+        }
+        ImGui::PushID(row);
+        bool done = items->data(row, roles.done).toBool();
+        if (ImGui::Checkbox("##done", &done)) (void)itemApi->call("toggleDone", {doppel::Value::int32(row)});
+        ImGui::SameLine();
+        ImGui::Text("%s", name.toString().c_str());
+        ImGui::SameLine(320);
+        ImGui::TextDisabled("%s", items->data(row, roles.createdBy).toString().c_str());
+        ImGui::PopID();
+      }
+    }
+    ImGui::EndChild();
   }
 };
 
@@ -108,6 +160,18 @@ int main(int argc, char** argv) {
     }
     ImGui_ImplDoppel_RequestFrame();
   });
+  // The item list: a model replica, and ModelAPI for its operations (two objects, as in Qt).
+  panel.items = node.acquireModel("MyModel");
+  panel.itemApi = node.acquireDynamic("ModelAPI");
+  const auto redraw = [] { ImGui_ImplDoppel_RequestFrame(); };
+  panel.items->initialized.connect(redraw);
+  panel.items->rowsInserted.connect([](const doppel::IndexPath&, int, int) { ImGui_ImplDoppel_RequestFrame(); });
+  panel.items->rowsRemoved.connect([](const doppel::IndexPath&, int, int) { ImGui_ImplDoppel_RequestFrame(); });
+  panel.items->dataChanged.connect([](const doppel::IndexPath&, const doppel::IndexPath&, const std::vector<int>&) {
+    ImGui_ImplDoppel_RequestFrame();
+  });
+  panel.items->modelReset.connect(redraw);
+  panel.itemApi->stateChanged.connect([](doppel::ReplicaState, doppel::ReplicaState) { ImGui_ImplDoppel_RequestFrame(); });
   panel.unit->signalEmitted.connect([&panel](int, const std::vector<doppel::Value>& args) {
     panel.log.push_back(args.empty() ? "alarm" : args[0].toString());
     ImGui_ImplDoppel_RequestFrame();

@@ -29,7 +29,9 @@
 //
 // Threads: every function on the thread that owns the ImGui context; the backend runs doppel's
 // event loop (options.loop, or its own) on that thread inside WaitForEvents and RenderDrawData,
-// so replicas on the same loop are served there too. Failure: Init returns false and logs why
+// so replicas on the same loop are served there too. Ownership: a loop the backend made itself
+// dies in Shutdown, so whatever was made on ImGui_ImplDoppel_GetLoop() must go first (or pass
+// options.loop). Failure: Init returns false and logs why
 // (port taken, viewer directory missing); a bad browser closes only its own connection.
 #pragma once
 

@@ -1,5 +1,8 @@
 #include "imgui/stream_server.h"
 
+#include <algorithm>
+#include <deque>
+
 #include "doppel/log.h"
 
 #include "imgui/byte_io.h"
@@ -25,19 +28,19 @@ struct StreamServer::Session {
   bool hello = false;
   bool closed = false;
   std::uint32_t acked = 0;                 ///< last frame the viewer acknowledged (0: none)
-  std::map<std::uint32_t, Frame> frames;   ///< the acked frame and every frame sent after it
+  std::deque<std::uint32_t> unacked;       ///< frames sent after it, oldest first
+  // The last frame sent: the base of the next delta. The stream is ordered and reliable, so the
+  // viewer has decoded it by the time the next one arrives, acknowledged or not; diffing against
+  // the previous frame keeps deltas small when the round trip spans several frames.
+  Frame last;
+  bool haveLast = false;
   std::map<std::uint32_t, std::uint64_t> textures;  ///< what the viewer holds, by content hash
   int cursor = -2;
 
   Session(ChannelPtr c, const StreamOptions& o)
       : channel(std::move(c)), deflater(o.deflateLevel), decoder(o.inputLimits) {}
 
-  unsigned inFlight() const {
-    unsigned n = 0;
-    for (const auto& entry : frames)
-      if (entry.first > acked) ++n;
-    return n;
-  }
+  unsigned inFlight() const { return static_cast<unsigned>(unacked.size()); }
 };
 
 StreamServer::StreamServer(StreamOptions options) : m_options(options) {
@@ -95,9 +98,11 @@ void StreamServer::onData(Session& session, std::string_view bytes) {
     return;
   }
   bool queued = false;
+  bool acked = false;
   for (InputEvent& e : *events) {
     if (e.kind == InputEvent::Kind::Ack) {
-      if (e.code <= session.acked || session.frames.count(e.code) == 0) {
+      const auto& sent = session.unacked;
+      if (e.code <= session.acked || std::find(sent.begin(), sent.end(), e.code) == sent.end()) {
         ++m_stats.inputErrors;
         session.closed = true;
         session.channel->close(makeError(ErrorCode::Malformed, "ack of frame " + std::to_string(e.code) + ", which was not sent"));
@@ -105,7 +110,8 @@ void StreamServer::onData(Session& session, std::string_view bytes) {
         return;
       }
       session.acked = e.code;
-      session.frames.erase(session.frames.begin(), session.frames.find(e.code));
+      while (!session.unacked.empty() && session.unacked.front() <= e.code) session.unacked.pop_front();
+      acked = true;
       continue;
     }
     if (e.kind == InputEvent::Kind::Hello) {
@@ -119,7 +125,10 @@ void StreamServer::onData(Session& session, std::string_view bytes) {
     m_input.push_back(std::move(e));
     queued = true;
   }
-  trySend();
+  // An ack frees a credit. A Hello sends nothing by itself: the newest frame was drawn before
+  // this viewer's size was known, so the first frame is the one the application draws next
+  // (onInput wakes it), or the newest one if that comes out the same (publish()).
+  if (acked) trySend();
   if (queued && onInput) onInput();
 }
 
@@ -139,7 +148,10 @@ void StreamServer::queue(InputEvent event) {
 
 bool StreamServer::publish(Frame frame) {
   ++m_stats.framesPublished;
-  if (m_haveLatest && frame.sameContent(m_latest)) return false;
+  if (m_haveLatest && frame.sameContent(m_latest)) {
+    trySend();  // a viewer that joined since still needs it
+    return false;
+  }
   if (m_haveLatest && !m_latestSent && connected()) ++m_stats.framesDropped;
   frame.seq = ++m_seq;
   m_latest = std::move(frame);
@@ -221,11 +233,11 @@ void StreamServer::trySend() {
   if (s.inFlight() >= m_options.credits) return;  // the next Ack sends the newest frame
   std::string records;
   appendTextures(records);
-  const auto base = s.acked != 0 ? s.frames.find(s.acked) : s.frames.end();
-  const Frame* basePtr = base != s.frames.end() ? &base->second : nullptr;
-  if (basePtr == nullptr) ++m_stats.keyFrames;
-  appendRecord(records, ServerRecord::Frame, encodeFrame(m_latest, basePtr));
-  s.frames.emplace(m_latest.seq, m_latest);
+  if (!s.haveLast) ++m_stats.keyFrames;
+  appendRecord(records, ServerRecord::Frame, encodeFrame(m_latest, s.haveLast ? &s.last : nullptr));
+  s.unacked.push_back(m_latest.seq);
+  s.last = m_latest;
+  s.haveLast = true;
   m_latestSent = true;
   ++m_stats.framesSent;
   if (m_cursor != s.cursor) {

@@ -4,10 +4,11 @@
 //  - one user: a second connection is closed with "in use by another browser" (close code 1001)
 //    unless takeover is set, in which case the new one replaces the old ("taken over").
 //  - frames: publish() keeps the newest frame; it is sent at once if fewer than `credits` frames
-//    are unacknowledged, else when the next Ack arrives, as a delta against the last frame the
-//    viewer acknowledged. Frames published meanwhile are dropped, never queued, so a slow viewer
+//    are unacknowledged, else when the next Ack arrives, as a delta against the last frame sent
+//    on that connection (ordered and reliable: the viewer holds it). Frames published meanwhile are dropped, never queued, so a slow viewer
 //    gets fewer, newer frames and the application never waits. A frame equal to the last one
-//    published is not sent at all (idle costs 0 bytes).
+//    published is not sent at all (idle costs 0 bytes). A new viewer gets its key frame from the
+//    first publish() after its Hello (its size is known by then), even an unchanged one.
 //  - textures: sent before the first frame that may use them and again only when their content
 //    hash changes.
 //  - compression: every byte sent is one raw-deflate stream per connection (deflate.h).

@@ -5,6 +5,7 @@
 
 #include "doppel/event_loop.h"
 #include "doppel/imgui.h"
+#include "doppel/runtime.h"
 #include "doppel/web.h"
 #include "fake_viewer.h"
 
@@ -39,7 +40,17 @@ protected:
     m_ctx = ImGui::CreateContext();
     ImGui::GetIO().IniFilename = nullptr;
   }
-  ~BackendTest() override { ImGui::DestroyContext(m_ctx); }
+  // The viewers (members below) close after the backend and before the loop they run on.
+  ~BackendTest() override {
+    if (m_initialized) ImGui_ImplDoppel_Shutdown();
+    ImGui::DestroyContext(m_ctx);
+  }
+  bool init() {
+    ImGui_ImplDoppel_Options options;
+    options.loop = m_loop.get();
+    m_initialized = ImGui_ImplDoppel_Init(options);
+    return m_initialized;
+  }
 
   /// One application frame: a button that counts clicks.
   void frame() {
@@ -63,23 +74,25 @@ protected:
     return false;
   }
 
+  std::unique_ptr<EventLoop> m_loop = makeEventLoop();
   ImGuiContext* m_ctx;
+  bool m_initialized = false;
+  WsViewer v;
+  WsViewer second;
   int clicks = 0;
   std::uint32_t lastAck = 0;
 };
 
-// DISABLED: unfinished (2026-11-24): the first frame arrives at the default 1280x800 before the
-// Hello's size is drawn (the size check must wait for a later frame), and the click phase did not
-// finish within its deadline; to be debugged before it is enabled.
-TEST_F(BackendTest, DISABLED_ServesFramesTakesClicksRefusesASecondViewerAndIdlesSilently) {
-  ImGui_ImplDoppel_Options options;
-  ASSERT_TRUE(ImGui_ImplDoppel_Init(options));
+// Was disabled as "stalling": the viewers outlived the loop that ImGui_ImplDoppel_Shutdown
+// destroyed (a deadlock on freed Asio state at the end); the first frame also went out at the
+// default size because the Hello's size was applied a frame late.
+TEST_F(BackendTest, ServesFramesAtTheViewersSizeTakesClicksRefusesASecondViewerAndIdlesSilently) {
+  ASSERT_TRUE(init());
   EventLoop& loop = *ImGui_ImplDoppel_GetLoop();
   const std::string http = ImGui_ImplDoppel_Url();
   ASSERT_EQ(http.substr(0, 17), "http://127.0.0.1:");
   const std::string ws = "ws://" + http.substr(7) + "stream";
 
-  WsViewer v;
   v.open(loop, ws);
   ASSERT_TRUE(runUntil([&] { return v.channel != nullptr; }));
   InputEvent hello;
@@ -89,8 +102,13 @@ TEST_F(BackendTest, DISABLED_ServesFramesTakesClicksRefusesASecondViewerAndIdles
   v.send(hello);
   ASSERT_TRUE(runUntil([&] { return v.viewer.pump(*v.received) && !v.viewer.frameSeqs.empty(); }))
       << v.viewer.error;
+  // The first frame is already drawn at the size the Hello gave, and it is a key frame.
+  EXPECT_EQ(v.viewer.frameSeqs.size(), 1u);
   EXPECT_EQ(v.viewer.current.displaySize[0], 640);
+  EXPECT_EQ(v.viewer.current.displaySize[1], 480);
+  EXPECT_EQ(ImGui_ImplDoppel_GetStats().keyFrames, 1u);
   EXPECT_EQ(v.viewer.textures.count(1), 1u);  // the font atlas
+  const Frame beforeClick = v.viewer.current;
 
   // Click the button: press and release in one message still counts once.
   InputEvent move;
@@ -110,12 +128,13 @@ TEST_F(BackendTest, DISABLED_ServesFramesTakesClicksRefusesASecondViewerAndIdles
       ack.code = v.viewer.frameSeqs.back();
       if (ack.code != lastAck) v.send(ack), lastAck = ack.code;
     }
-    return clicks == 1;
+    // Done when ImGui saw the click and the viewer holds the picture that shows it.
+    return clicks == 1 && !v.viewer.current.sameContent(beforeClick) && !ImGui_ImplDoppel_WaitForEvents(0);
   }));
   EXPECT_TRUE(v.viewer.error.empty()) << v.viewer.error;
+  EXPECT_EQ(ImGui_ImplDoppel_GetStats().keyFrames, 1u);  // everything after the first is a delta
 
   // A second browser is refused with a reason it can show.
-  WsViewer second;
   second.open(loop, ws);
   ASSERT_TRUE(runUntil([&] { return second.closed; }));
   EXPECT_NE(second.reason.reason.find("in use"), std::string::npos) << second.reason.toString();
@@ -123,13 +142,13 @@ TEST_F(BackendTest, DISABLED_ServesFramesTakesClicksRefusesASecondViewerAndIdles
 
   // Idle: once the picture settles, no byte goes out.
   runUntil([] { return false; }, 1s);  // lets the picture settle
-  const auto before = ImGui_ImplDoppel_GetStats().bytesSent;
+  const auto before = ImGui_ImplDoppel_GetStats();
   const auto deadline = Clock::now() + 300ms;
   while (Clock::now() < deadline)
     if (ImGui_ImplDoppel_WaitForEvents(0.05)) frame();
-  EXPECT_EQ(ImGui_ImplDoppel_GetStats().bytesSent, before);
+  EXPECT_EQ(ImGui_ImplDoppel_GetStats().bytesSent, before.bytesSent);
+  EXPECT_EQ(ImGui_ImplDoppel_GetStats().framesRendered, before.framesRendered);  // it slept
   EXPECT_EQ(clicks, 1);
-  ImGui_ImplDoppel_Shutdown();
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ const ime = document.getElementById('ime');
 const statusBox = document.getElementById('status');
 const statusText = document.getElementById('status-text');
 const retry = document.getElementById('retry');
-const stats = { frames: 0, bytes: 0, lastSeq: 0, textures: 0, connected: false, closeReason: '' };
+const stats = { frames: 0, framesDrawn: 0, bytes: 0, lastSeq: 0, textures: 0, connected: false, closeReason: '' };
 window.__doppelViewer = stats;
 
 // ---------------------------------------------------------------- decoding
@@ -166,6 +166,7 @@ function scheduleDraw() { if (!drawQueued) { drawQueued = true; requestAnimation
 function draw() {
   drawQueued = false;
   const f = current; if (!f) return;
+  stats.framesDrawn = stats.frames;
   const fbW = Math.round(f.size[0] * f.scale[0]); const fbH = Math.round(f.size[1] * f.scale[1]);
   if (canvas.width !== fbW || canvas.height !== fbH) { canvas.width = fbW; canvas.height = fbH; }
   gl.viewport(0, 0, fbW, fbH);

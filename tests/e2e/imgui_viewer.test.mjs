@@ -1,0 +1,372 @@
+// End to end in headless Chromium: the streamed ImGui viewer (web/viewer) against
+// tests/imgui/stream_test_app. First frame, a click, typing, a resize, the clipboard both ways,
+// a reconnect after the application restarts, and "in use" for a second page. The app reports
+// its state as JSON on request (stdin), so every step checks what the application saw; each
+// screenshot is compared with tests/e2e/reference/imgui-*.png within a pixel tolerance.
+//
+//   node tests/e2e/imgui_viewer.test.mjs [--update]     (--update or UPDATE_REFERENCE=1 rewrites
+//                                                         the references: look at them first)
+// Screenshots (actual and, on a mismatch, a diff) go to $DOPPEL_JS_ARTIFACTS.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { inflateSync, deflateSync } from 'node:zlib';
+
+const root = new URL('../../', import.meta.url).pathname;
+const client = join(root, 'web/client');
+const { findBinary, freePort, until } = await import(join(client, 'test/support.mjs'));
+const { chromium } = createRequire(join(client, 'package.json'))('playwright-core');
+
+const appBin = findBinary('DOPPEL_STREAM_TEST_APP', 'stream_test_app');
+const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const artifacts = process.env.DOPPEL_JS_ARTIFACTS ?? join(root, 'build-js/artifacts');
+const references = join(root, 'tests/e2e/reference');
+const update = process.argv.includes('--update') || process.env.UPDATE_REFERENCE === '1';
+mkdirSync(artifacts, { recursive: true });
+
+// ---------------------------------------------------------------- PNG decode and compare
+
+/** Decodes an 8-bit RGB or RGBA, non-interlaced PNG (what Chromium writes) to RGBA. */
+export function decodePng(buf) {
+  assert.equal(buf.readUInt32BE(0), 0x89504e47, 'not a PNG');
+  let p = 8; let width = 0; let height = 0; let type = 0; const idat = [];
+  while (p < buf.length) {
+    const len = buf.readUInt32BE(p); const kind = buf.toString('latin1', p + 4, p + 8);
+    const body = buf.subarray(p + 8, p + 8 + len);
+    if (kind === 'IHDR') {
+      width = body.readUInt32BE(0); height = body.readUInt32BE(4); type = body[9];
+      assert.equal(body[8], 8, 'bit depth 8 only'); assert.equal(body[12], 0, 'no interlace');
+      assert.ok(type === 2 || type === 6, `colour type ${type}`);
+    } else if (kind === 'IDAT') idat.push(body);
+    p += 12 + len;
+  }
+  const bpp = type === 6 ? 4 : 3; const stride = width * bpp;
+  const raw = inflateSync(Buffer.concat(idat));
+  const out = Buffer.alloc(width * height * 4); const prev = Buffer.alloc(stride); const cur = Buffer.alloc(stride);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)]; const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= bpp ? cur[i - bpp] : 0; const b = prev[i]; const c = i >= bpp ? prev[i - bpp] : 0;
+      let v = line[i];
+      if (f === 1) v += a; else if (f === 2) v += b; else if (f === 3) v += (a + b) >> 1;
+      else if (f === 4) { const pa = Math.abs(b - c); const pb = Math.abs(a - c); const pc = Math.abs(a + b - 2 * c); v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c; }
+      cur[i] = v & 0xff;
+    }
+    for (let x = 0; x < width; x++) {
+      const o = (y * width + x) * 4;
+      out[o] = cur[x * bpp]; out[o + 1] = cur[x * bpp + 1]; out[o + 2] = cur[x * bpp + 2]; out[o + 3] = bpp === 4 ? cur[x * bpp + 3] : 255;
+    }
+    cur.copy(prev);
+  }
+  return { width, height, rgba: out };
+}
+
+/** An RGBA image as a PNG (filter 0): for the diff images. */
+function encodePng({ width, height, rgba }) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
+  const crc = (b) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const chunk = (kind, body) => {
+    const head = Buffer.alloc(8); head.writeUInt32BE(body.length, 0); head.write(kind, 4, 'latin1');
+    const tail = Buffer.alloc(4); tail.writeUInt32BE(crc(Buffer.concat([head.subarray(4), body])), 0);
+    return Buffer.concat([head, body, tail]);
+  };
+  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(width, 0); ihdr.writeUInt32BE(height, 4); ihdr[8] = 8; ihdr[9] = 6;
+  const raw = Buffer.alloc(height * (width * 4 + 1));
+  for (let y = 0; y < height; y++) rgba.copy(raw, y * (width * 4 + 1) + 1, y * width * 4, (y + 1) * width * 4);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** Pixels whose largest channel difference is over `threshold`, and a diff image (red). */
+export function comparePng(a, b, threshold = 48) {
+  if (a.width !== b.width || a.height !== b.height) return { differing: Infinity, diff: null };
+  let differing = 0; const diff = Buffer.from(a.rgba);
+  for (let i = 0; i < a.rgba.length; i += 4) {
+    const d = Math.max(Math.abs(a.rgba[i] - b.rgba[i]), Math.abs(a.rgba[i + 1] - b.rgba[i + 1]), Math.abs(a.rgba[i + 2] - b.rgba[i + 2]));
+    if (d > threshold) { differing++; diff[i] = 255; diff[i + 1] = 0; diff[i + 2] = 0; diff[i + 3] = 255; } else { diff[i + 3] = 80; }
+  }
+  return { differing, diff: { width: a.width, height: a.height, rgba: diff } };
+}
+
+/** Screenshot of `page`, kept as an artifact and compared with the reference of that name. */
+// SwiftShader draws the same pixels for the same draw lists; a few pixels of slack only. One
+// changed glyph ("count: 0" -> "count: 1") differs in about a dozen pixels: the test below checks
+// that the comparison sees it.
+const MAX_DIFFERING = 4;
+
+async function matchesReference(page, name, maxDiffering = MAX_DIFFERING) {
+  const png = await page.screenshot();
+  writeFileSync(join(artifacts, `imgui-${name}.png`), png);
+  const refPath = join(references, `imgui-${name}.png`);
+  if (update || !existsSync(refPath)) {
+    assert.ok(update, `no reference ${refPath}: run with --update, then look at it`);
+    mkdirSync(references, { recursive: true });
+    writeFileSync(refPath, png);
+    return;
+  }
+  const { differing, diff } = comparePng(decodePng(png), decodePng(readFileSync(refPath)));
+  if (process.env.DOPPEL_E2E_VERBOSE) console.log(`${name}: ${differing} pixels differ`);
+  if (differing > maxDiffering && diff) writeFileSync(join(artifacts, `imgui-${name}-diff.png`), encodePng(diff));
+  assert.ok(differing <= maxDiffering, `${name}: ${differing} pixels differ from ${refPath} (see ${artifacts})`);
+}
+
+// ---------------------------------------------------------------- the application
+
+let port;
+let app;
+
+/** Starts stream_test_app on `port`; resolves with a handle that asks it for its state. */
+function startApp() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(appBin, ['--platform', `web:port=${port}`], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = ''; let err = ''; const waiting = [];
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`app not ready: ${out} ${err}`)); }, 10000);
+    child.stderr.on('data', (d) => { err += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+      let nl;
+      while ((nl = out.indexOf('\n')) >= 0) {
+        const line = out.slice(0, nl); out = out.slice(nl + 1);
+        if (line.startsWith('open ')) { clearTimeout(timer); resolve(handle); } else if (line.startsWith('{')) waiting.shift()?.(JSON.parse(line));
+      }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`app exited with ${code}: ${err}`)); });
+    const handle = {
+      child,
+      stderr: () => err,
+      state: () => new Promise((res) => { waiting.push(res); child.stdin.write('state\n'); }),
+      // Resolves with the exit code: 0 after a clean shutdown (a sanitizer report makes it non-zero).
+      stop: () => new Promise((res) => { child.removeAllListeners('exit'); child.once('exit', (code) => res(code)); child.stdin.end(); setTimeout(() => child.kill('SIGKILL'), 3000).unref(); }),
+    };
+  });
+}
+
+/** Polls the app's state until `predicate(state)` holds; returns that state. */
+async function waitState(predicate, what, timeoutMs = 8000) {
+  let last;
+  await until(async () => predicate((last = await app.state())), timeoutMs, `${what} (last state ${JSON.stringify(last)})`);
+  return last;
+}
+
+const viewerStats = (page) => page.evaluate(() => ({ ...window.__doppelViewer }));
+
+/** Waits until the viewer has drawn the application's newest picture and nothing more comes. */
+async function settled(page) {
+  let last = -1;
+  await until(async () => {
+    const s = await app.state();
+    const v = await viewerStats(page);
+    const done = v.lastSeq > 0 && v.frames === last && v.framesDrawn === v.frames && s.framesSent > 0;
+    last = v.frames;
+    if (done) await new Promise((r) => setTimeout(r, 100));
+    return done;
+  }, 8000, 'the picture to settle');
+  // Two animation frames: the last record is on the canvas.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+let browser;
+let context;
+let page;
+const figures = {};
+
+before(async () => {
+  assert.ok(appBin, 'stream_test_app not built (set DOPPEL_BIN_DIR)');
+  port = await freePort();
+  app = await startApp();
+  browser = await chromium.launch({
+    executablePath: browserPath,
+    // WebGL2 without a GPU: SwiftShader, the same software rasterizer on every machine.
+    args: ['--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--font-render-hinting=none'],
+  });
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${port}` });
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.error('viewer:', e.message));
+  page.on('console', (m) => { if (m.type() === 'error') console.error('viewer console:', m.text()); });
+});
+
+after(async () => {
+  await browser?.close();
+  if (app) assert.equal(await app.stop(), 0, `the app exited cleanly: ${app.stderr()}`);
+  if (Object.keys(figures).length) console.log('imgui viewer figures:', JSON.stringify(figures));
+});
+
+test('the first frame is drawn at the page size', async () => {
+  await page.goto(`http://127.0.0.1:${port}/`);
+  const s = await waitState((st) => st.connected && st.size[0] === 1280 && st.size[1] === 800, 'the viewer to connect at 1280x800');
+  await settled(page);
+  const v = await viewerStats(page);
+  assert.ok(v.textures >= 1, 'the font atlas arrived');
+  assert.equal((await app.state()).keyFrames, 1, 'one key frame');
+  const server = await app.state();
+  figures.firstScreenBytes = v.bytes;
+  figures.firstScreenBytesBeforeDeflate = server.rawBytes;
+  assert.equal(server.bytesSent, v.bytes, 'what the server counts is what the page got');
+  assert.ok(v.bytes < 150000, `first screen ${v.bytes} B`);
+  assert.equal(s.count, 0);
+  await matchesReference(page, '1-first-frame');
+});
+
+test('a click on the button counts once and is drawn', async () => {
+  const before0 = await viewerStats(page);
+  const { button } = await app.state();
+  await page.mouse.move(button[0], button[1]);
+  await settled(page);
+  const beforeClick = (await viewerStats(page)).bytes;
+  const framesBefore = (await app.state()).framesSent;
+  await page.mouse.down(); await page.mouse.up();
+  await waitState((st) => st.count === 1, 'count 1');
+  await settled(page);
+  figures.bytesPerClick = (await viewerStats(page)).bytes - beforeClick;
+  figures.framesPerClick = (await app.state()).framesSent - framesBefore;
+  assert.ok(figures.bytesPerClick <= 600, `${figures.bytesPerClick} B for a click`);
+  figures.bytesHoverAndClick = (await viewerStats(page)).bytes - before0.bytes;
+  await page.mouse.move(600, 600);  // away, so the hover colour is not in the picture
+  await settled(page);
+  await matchesReference(page, '2-clicked');
+  // The comparison can see a one-digit change: the first frame differs from this one in "count".
+  const { differing } = comparePng(decodePng(readFileSync(join(references, 'imgui-1-first-frame.png'))),
+    decodePng(readFileSync(join(references, 'imgui-2-clicked.png'))));
+  assert.ok(differing > MAX_DIFFERING && differing < 200, `count 0 vs 1: ${differing} pixels`);
+});
+
+test('typed text reaches the text field', async () => {
+  const { field } = await app.state();
+  await page.mouse.click(field[0], field[1]);
+  await page.keyboard.type('hello doppel');
+  const s = await waitState((st) => st.text === 'hello doppel', 'the typed text');
+  assert.equal(s.count, 1);
+  await page.keyboard.press('Backspace');
+  await waitState((st) => st.text === 'hello doppe', 'backspace');
+  await settled(page);
+  await matchesReference(page, '3-typed');
+});
+
+test('idle costs nothing', async () => {
+  await settled(page);
+  const a = await viewerStats(page); const sa = await app.state();
+  await new Promise((r) => setTimeout(r, 2000));
+  const b = await viewerStats(page); const sb = await app.state();
+  figures.idleBytesPerSecond = (b.bytes - a.bytes) / 2;
+  assert.equal(b.bytes, a.bytes, 'bytes while idle');
+  assert.equal(sb.bytesSent, sa.bytesSent);
+  assert.equal(sb.framesRendered, sa.framesRendered, 'the app slept');
+});
+
+test('clipboard: the browser pastes into the app and the app copies to the browser', async () => {
+  // browser -> app: Ctrl+V in the focused field sends the page's clipboard, then the shortcut.
+  await page.evaluate(() => navigator.clipboard.writeText(' pasted'));
+  const { field } = await app.state();
+  await page.mouse.click(field[0], field[1]);
+  await page.keyboard.press('End');
+  await page.keyboard.press('Control+V');
+  await waitState((st) => st.clipboard === ' pasted' && st.text === 'hello doppe pasted', 'the paste');
+  // app -> browser: the Copy button calls ImGui::SetClipboardText.
+  const { copy } = await app.state();
+  await page.mouse.click(copy[0], copy[1]);
+  await waitState((st) => st.copies === 1, 'the copy click');
+  await until(async () => (await page.evaluate(() => navigator.clipboard.readText())) === 'copied 1', 5000, 'the browser clipboard');
+  await page.mouse.move(600, 600);
+  await settled(page);
+  await matchesReference(page, '4-clipboard');
+});
+
+test('resizing the page resizes the application', async () => {
+  await page.setViewportSize({ width: 900, height: 600 });
+  await waitState((st) => st.size[0] === 900 && st.size[1] === 600, 'the new size');
+  await settled(page);
+  await matchesReference(page, '5-resized');
+});
+
+test('a second page is told the application is in use', async () => {
+  const second = await context.newPage();
+  await second.goto(`http://127.0.0.1:${port}/`);
+  await second.waitForFunction(() => /in use/.test(document.getElementById('status-text')?.textContent ?? ''), null, { timeout: 8000 });
+  assert.equal((await app.state()).refused, 1);
+  await second.screenshot({ path: join(artifacts, 'imgui-6-in-use.png') });
+  await matchesReference(second, '6-in-use');
+  await second.close();
+  const s = await app.state();
+  assert.ok(s.connected, 'the first page keeps the application');
+});
+
+test('reloading the page gets the same application back, from a key frame', async () => {
+  const before = await app.state();
+  await page.reload();
+  const s = await waitState((st) => st.connected && st.connections === before.connections + 1, 'the new connection');
+  assert.equal(s.refused, before.refused, 'the reloaded page is not told "in use"');
+  await settled(page);
+  assert.equal((await app.state()).keyFrames, before.keyFrames + 1);
+  assert.equal(s.count, 1, 'the same process, its state kept');
+  await matchesReference(page, '5-resized');  // the same picture as before the reload
+});
+
+test('after the application restarts the viewer reconnects and gets a full frame', async () => {
+  assert.equal(await app.stop(), 0, `the app exited cleanly: ${app.stderr()}`);
+  await page.waitForFunction(() => !window.__doppelViewer.connected, null, { timeout: 5000 });
+  app = await startApp();
+  const s = await waitState((st) => st.connected && st.size[0] === 900, 'the reconnect', 15000);
+  assert.equal(s.keyFrames, 1);
+  await settled(page);
+  assert.equal(s.count, 0, 'a new process starts from its own state');
+  await matchesReference(page, '7-reconnected');
+});
+
+// The demo's per-user panel (examples/03-imgui-panel) against the demo master: an item typed in
+// the panel goes to the master through ModelAPI.addItem, and an item added by someone else (the
+// doppel CLI) appears in the panel's model replica, live. Only the item list is compared: the
+// rest of the panel shows the master's port.
+const masterBin = findBinary('DOPPEL_DEMO_MASTER', 'demo_master');
+const panelBin = findBinary('DOPPEL_IMGUI_PANEL', 'example_03_imgui_panel');
+const cliBin = findBinary('DOPPEL_CLI', 'doppel');
+test('the demo panel adds items and shows items added by anyone', async () => {
+  assert.ok(masterBin && panelBin && cliBin, 'demo_master, example_03_imgui_panel and doppel must be built');
+  const { startProcess, stopProcess } = await import(join(client, 'test/support.mjs'));
+  const { execFileSync } = await import('node:child_process');
+  const tcp = `tcp://127.0.0.1:${await freePort()}`;
+  const panelPort = await freePort();
+  const master = (await startProcess(masterBin, ['--no-state', '--no-web', tcp], /shared on/)).child;
+  const panel = (await startProcess(panelBin, ['--master', tcp, '--platform', `web:port=${panelPort}`], /imgui panel:/)).child;
+  const p = await context.newPage();
+  try {
+    await p.setViewportSize({ width: 1280, height: 800 });
+    await p.goto(`http://127.0.0.1:${panelPort}/`);
+    const items = { x: 0, y: 215, width: 700, height: 160 };
+    // Waits until the item list matches the reference (with --update: until it is steady, then
+    // writes it). Every picture is kept in the artifacts.
+    const waitForList = async (name) => {
+      const ref = join(references, `imgui-panel-${name}.png`);
+      let last = null;
+      await until(async () => {
+        const png = await p.screenshot({ clip: items });
+        writeFileSync(join(artifacts, `imgui-panel-${name}.png`), png);
+        const img = decodePng(png);
+        const steady = last !== null && comparePng(img, last).differing === 0;
+        last = img;
+        if (update) return steady && (await new Promise((r) => setTimeout(r, 500)), writeFileSync(ref, png), true);
+        return comparePng(img, decodePng(readFileSync(ref))).differing <= MAX_DIFFERING;
+      }, 10000, `the item list to look like ${ref}`);
+      return last;
+    };
+    const two = await waitForList('items-2');  // the master's two items
+    figures.panelFirstScreenBytes = (await viewerStats(p)).bytes;
+    // Typed in the panel: the add field is the first field under "Items".
+    await p.mouse.click(100, 245);
+    await p.keyboard.type('typed in the panel');
+    await p.keyboard.press('Enter');
+    await p.mouse.move(900, 700);  // no hover colour in the list
+    await waitForList('items-3');
+    // Added by someone else.
+    execFileSync(cliBin, ['call', tcp, 'ModelAPI', 'addItem', '"added from the CLI"'], { timeout: 10000 });
+    const four = await waitForList('items-4');
+    assert.ok(comparePng(two, four).differing > MAX_DIFFERING, 'the list changed');
+    await p.screenshot({ path: join(artifacts, 'imgui-panel-whole.png') });
+  } finally {
+    await p.close();
+    await stopProcess(panel);
+    await stopProcess(master);
+  }
+});
