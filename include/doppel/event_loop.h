@@ -46,6 +46,12 @@ public:
   virtual void run() = 0;
   /// Makes run() return. Safe from any thread.
   virtual void stop() = 0;
+
+  enum class ForkEvent { Prepare, Parent, Child };
+  /// For a process that forks and goes on using this loop in the child (a warm session
+  /// template under doppel-gateway): Prepare before fork(), then Parent or Child after it. The
+  /// child's loop then has OS resources of its own (Asio's epoll and wake-up fds). Default: none.
+  virtual void notifyFork(ForkEvent event) { (void)event; }
 };
 
 }  // namespace doppel

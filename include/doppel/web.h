@@ -69,6 +69,13 @@ struct WebOptions {
   std::chrono::milliseconds idleTimeout{30000};
   /// Compress messages (permessage-deflate) when the client offers it.
   bool permessageDeflate = true;
+  /// A session process under doppel-gateway (docs/gateway.md): the inherited handoff socket
+  /// (DOPPEL_HANDOFF_FD), or -1. When set, connections arrive only through it, each with the
+  /// request bytes the gateway already read and checked (token, Origin: allowedOrigins defaults
+  /// to any), no TCP port is opened, HTTP answers close their connection so every new request
+  /// passes the gateway again, and the open connections and bytes received are reported back.
+  /// The server owns the fd from start() on.
+  int handoffFd = -1;
 };
 
 /// Serves WebSocket channels (to a Host or any accept handler) and static files on one port.

@@ -427,6 +427,12 @@ void AsioEventLoop::stop() {
   m_context->stop();
 }
 
+void AsioEventLoop::notifyFork(ForkEvent event) {
+  m_context->notify_fork(event == ForkEvent::Prepare  ? net::execution_context::fork_prepare
+                         : event == ForkEvent::Parent ? net::execution_context::fork_parent
+                                                      : net::execution_context::fork_child);
+}
+
 std::unique_ptr<EventLoop> makeEventLoop(net::io_context& context, const Limits& limits) {
   return std::make_unique<AsioEventLoop>(context, limits);
 }

@@ -63,6 +63,7 @@ public:
   bool runUntil(const std::function<bool()>& done, Clock::time_point deadline) override;
   void run() override;
   void stop() override;
+  void notifyFork(ForkEvent event) override;
 
 private:
   struct Timers;

@@ -17,6 +17,7 @@
 
 #include "imgui/draw_snapshot.h"
 #include "imgui/input_apply.h"
+#include "imgui/session_template.h"
 #include "imgui/stream_server.h"
 
 #ifndef DOPPEL_VIEWER_DIR
@@ -121,12 +122,25 @@ bool ImGui_ImplDoppel_Init(const ImGui_ImplDoppel_Options& options) {
   IMGUI_CHECKVERSION();
   ImGuiIO& io = ImGui::GetIO();
   IM_ASSERT(io.BackendPlatformUserData == nullptr && "Already initialized a platform backend!");
-  auto d = std::make_unique<ImGui_ImplDoppel_Data>(options);
+  // Under doppel-gateway the process is one user's session: a reload replaces the old tab.
+  ImGui_ImplDoppel_Options effective = options;
+  if (std::getenv("DOPPEL_HANDOFF_FD") != nullptr || std::getenv("DOPPEL_TEMPLATE_FD") != nullptr)  // NOLINT(concurrency-mt-unsafe)
+    effective.takeover = true;
+  auto d = std::make_unique<ImGui_ImplDoppel_Data>(effective);
   if (options.loop != nullptr) {
     d->loop = options.loop;
   } else {
     d->ownLoop = doppel::makeEventLoop();
     d->loop = d->ownLoop.get();
+  }
+  // doppel-gateway --warm: this process is the session template; it returns here only in a new
+  // session (forked, with DOPPEL_HANDOFF_FD set), its font atlas already built.
+  if (const char* t = std::getenv("DOPPEL_TEMPLATE_FD"); t != nullptr && *t != '\0') {  // NOLINT(concurrency-mt-unsafe)
+    unsigned char* pixels = nullptr;
+    int width = 0;
+    int height = 0;
+    io.Fonts->GetTexDataAsAlpha8(&pixels, &width, &height);
+    if (!doppel::imgui::serveAsTemplate(std::atoi(t), d->loop)) return false;
   }
   doppel::WebOptions web;
   web.host = options.host;
@@ -138,6 +152,12 @@ bool ImGui_ImplDoppel_Init(const ImGui_ImplDoppel_Options& options) {
   web.privateKeyFile = options.privateKeyFile;
   web.maxMessageBytes = 256u << 10;  // input records are small; 64 KiB clipboard at most
   web.permessageDeflate = false;     // frames are deflated already, once
+  // Under doppel-gateway (docs/gateway.md) the connections come over the inherited handoff
+  // socket instead of a port; read once, so the app's own children do not take it too.
+  if (const char* fd = std::getenv("DOPPEL_HANDOFF_FD"); fd != nullptr && *fd != '\0') {  // NOLINT(concurrency-mt-unsafe)
+    web.handoffFd = std::atoi(fd);
+    ::unsetenv("DOPPEL_HANDOFF_FD");  // NOLINT(concurrency-mt-unsafe)
+  }
   ImGui_ImplDoppel_Data* raw = d.get();
   auto server = doppel::WebServer::start(*d->loop, std::move(web), [raw](doppel::ChannelPtr channel) {
     raw->stream.accept(std::move(channel));
@@ -190,14 +210,15 @@ void ImGui_ImplDoppel_NewFrame() {
   IM_ASSERT(d != nullptr && "Did you call ImGui_ImplDoppel_Init()?");
   ImGuiIO& io = ImGui::GetIO();
   pollLoop(*d);
+  // Input first: a Hello or Resize in this batch sets the size this very frame is drawn at.
+  d->input.apply(io);
+  d->wake = d->input.pending();  // events held back for the next frame
   const bool known = d->input.width > 0 && d->input.height > 0;
   io.DisplaySize = known ? ImVec2(d->input.width, d->input.height) : ImVec2(1280, 800);
   io.DisplayFramebufferScale = ImVec2(d->input.pixelRatio, d->input.pixelRatio);
   const Clock::time_point now = Clock::now();
   io.DeltaTime = std::max(std::chrono::duration<float>(now - d->lastTime).count(), 1e-4f);
   d->lastTime = now;
-  d->input.apply(io);
-  d->wake = d->input.pending();  // events held back for the next frame
 }
 
 void ImGui_ImplDoppel_RenderDrawData(ImDrawData* drawData) {

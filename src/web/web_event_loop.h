@@ -33,6 +33,7 @@ public:
   }
   void run() override { m_inner.run(); }
   void stop() override { m_inner.stop(); }
+  void notifyFork(ForkEvent event) override { m_inner.notifyFork(event); }
 
 private:
   EventLoop& m_inner;

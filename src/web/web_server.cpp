@@ -10,8 +10,13 @@
 //    Beast's handshake with permessage-deflate when offered, maxMessageBytes, pings after
 //    idleTimeout/2 of silence and a close at idleTimeout.
 //  - at most maxConnections open at once (HTTP and WebSocket): the next ones get 503 and close.
+//  - under doppel-gateway (WebOptions::handoffFd): connections come over the handoff socket with
+//    their pre-read request bytes (web/handoff.h) instead of from a TCP port; HTTP answers close
+//    the connection; the connection count and bytes received go back to the gateway.
 // Each refusal and timeout is logged once (component "web") with the peer and the reason.
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <ctime>
@@ -26,6 +31,7 @@
 #include "asio/loop_turn.h"
 #include "asio/socket_channel.h"
 #include "web/beast.h"
+#include "web/handoff.h"
 #include "web/http_policy.h"
 #include "web/web_event_loop.h"
 #include "web/ws_channel.h"
@@ -47,6 +53,8 @@ class Abortable {
 public:
   virtual ~Abortable() = default;
   virtual void abort() = 0;
+  /// The connection's socket (for the handoff status report), or -1 once closed.
+  virtual int nativeHandle() = 0;
 };
 
 struct ServerState {
@@ -68,7 +76,13 @@ struct ServerState {
   std::size_t connections = 0;
   bool closed = false;
   std::list<std::weak_ptr<Abortable>> sessions;
+  /// Under doppel-gateway: the handoff socket, its status timer and the last status sent.
+  std::optional<net::posix::stream_descriptor> handoff;
+  std::optional<net::steady_timer> statusTimer;
+  handoff::Status reported;
 };
+
+void postStatus(const std::shared_ptr<ServerState>& state);
 
 /// One open connection counted against maxConnections, released with the last owner (the HTTP
 /// session, then the WebSocket channel it became).
@@ -76,8 +90,12 @@ class ConnectionSlot {
 public:
   explicit ConnectionSlot(std::shared_ptr<ServerState> state) : m_state(std::move(state)) {
     ++m_state->connections;
+    postStatus(m_state);
   }
-  ~ConnectionSlot() { --m_state->connections; }
+  ~ConnectionSlot() {
+    --m_state->connections;
+    postStatus(m_state);
+  }
   ConnectionSlot(const ConnectionSlot&) = delete;
   ConnectionSlot& operator=(const ConnectionSlot&) = delete;
 
@@ -139,6 +157,20 @@ public:
     }
   }
 
+  int nativeHandle() override {
+    auto& socket = m_ws ? beast::get_lowest_layer(*m_ws).socket() : socketOf(m_stream);
+    return socket.is_open() ? socket.native_handle() : -1;
+  }
+
+  /// A connection handed over by the gateway: `preRead` is what it read of the request, parsed
+  /// before anything from the socket; answers close the connection afterwards.
+  void preload(std::string_view preRead) {
+    m_handedOff = true;
+    const auto n = net::buffer_copy(m_buffer.prepare(preRead.size()),
+                                    net::buffer(preRead.data(), preRead.size()));
+    m_buffer.commit(n);
+  }
+
 private:
   void readRequest() {
     m_parser.emplace();
@@ -193,7 +225,7 @@ private:
 
   /// Answers with `status` and `reason` as text and closes (404 keeps the connection).
   void refuse(http::status status, const std::string& reason) {
-    const bool keep = status == http::status::not_found && m_request.keep_alive();
+    const bool keep = status == http::status::not_found && m_request.keep_alive() && !m_handedOff;
     const auto level = status == http::status::not_found ? LogLevel::Debug : LogLevel::Warning;
     log(level, kComponent,
         m_peer + ": " + std::to_string(static_cast<unsigned>(status)) + " " +
@@ -220,7 +252,7 @@ private:
     const std::string etag =
         "\"" + toHex(static_cast<unsigned long long>(info.st_size)) + "-" + toHex(mtimeNs) + "\"";
     const std::string modified = httpDate(info.st_mtim.tv_sec);
-    const bool keep = m_request.keep_alive();
+    const bool keep = m_request.keep_alive() && !m_handedOff;
     const auto setCommon = [&](auto& res) {
       res.set(http::field::server, toBeast(kServerName));
       res.set(http::field::etag, etag);
@@ -348,11 +380,14 @@ private:
   std::optional<http::request_parser<http::empty_body>> m_parser;
   web::Request m_request;
   std::unique_ptr<websocket::stream<Stream>> m_ws;
+  bool m_handedOff = false;
 };
 
 void acceptNext(const std::shared_ptr<ServerState>& state);
 
-void accepted(const std::shared_ptr<ServerState>& state, Tcp::socket socket) {
+void accepted(const std::shared_ptr<ServerState>& state,
+              Tcp::socket socket,
+              std::string_view preRead = {}) {
   ErrorCodeT ec;
   const Tcp::endpoint remote = socket.remote_endpoint(ec);
   const std::string peer = ec ? std::string("(unknown peer)") : tcpUrl(remote).substr(6);
@@ -381,6 +416,7 @@ void accepted(const std::shared_ptr<ServerState>& state, Tcp::socket socket) {
     auto session =
         std::make_shared<HttpSession<TcpStream>>(TcpStream(std::move(socket)), state, peer);
     session->m_remote = remote;
+    if (state->handoff) session->preload(preRead);
     state->sessions.push_back(session);
     session->run();
   }
@@ -399,6 +435,83 @@ void acceptNext(const std::shared_ptr<ServerState>& state) {
   });
 }
 
+// ---- connections handed over by doppel-gateway (web/handoff.h) ------------------------------
+
+/// Interval of the bytes-received report; the connection count is reported at once.
+constexpr std::chrono::seconds kStatusInterval{2};
+
+void reportStatus(const std::shared_ptr<ServerState>& state) {
+  if (!state->handoff || !state->handoff->is_open() || state->closed) return;
+  handoff::Status status;
+  status.connections = static_cast<std::uint32_t>(state->connections);
+  for (const auto& weak : state->sessions)
+    if (const auto session = weak.lock()) status.bytesReceived += handoff::bytesReceived(session->nativeHandle());
+  if (status.connections == state->reported.connections &&
+      status.bytesReceived == state->reported.bytesReceived)
+    return;
+  state->reported = status;
+  (void)handoff::sendStatus(state->handoff->native_handle(), status);  // the gateway may be gone
+}
+
+void postStatus(const std::shared_ptr<ServerState>& state) {
+  if (!state->handoff || state->closed) return;
+  net::post(state->context, [weak = std::weak_ptr<ServerState>(state)] {
+    if (const auto s = weak.lock()) reportStatus(s);
+  });
+}
+
+void statusTick(const std::shared_ptr<ServerState>& state) {
+  state->statusTimer->expires_after(kStatusInterval);
+  state->statusTimer->async_wait([weak = std::weak_ptr<ServerState>(state)](const ErrorCodeT& ec) {
+    const auto s = weak.lock();
+    if (ec || !s || s->closed) return;
+    reportStatus(s);
+    statusTick(s);
+  });
+}
+
+void handOver(const std::shared_ptr<ServerState>& state, handoff::Connection connection) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  ErrorCodeT ec;
+  Tcp::socket socket(state->context);
+  if (::getsockname(connection.fd, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
+      (address.ss_family != AF_INET && address.ss_family != AF_INET6)) {
+    log(LogLevel::Warning, kComponent, "handoff: not a TCP connection; closed");
+    ::close(connection.fd);
+    return;
+  }
+  socket.assign(address.ss_family == AF_INET6 ? Tcp::v6() : Tcp::v4(), connection.fd, ec);
+  if (ec) {
+    log(LogLevel::Warning, kComponent, "handoff: " + ec.message());
+    ::close(connection.fd);
+    return;
+  }
+  accepted(state, std::move(socket), connection.preRead);
+}
+
+void readHandoff(const std::shared_ptr<ServerState>& state) {
+  state->handoff->async_wait(net::posix::descriptor_base::wait_read, [state](const ErrorCodeT& ec) {
+    if (ec || state->closed) return;
+    for (;;) {
+      auto message = handoff::receive(state->handoff->native_handle());
+      if (!message) {
+        if (message.error().code == ErrorCode::Disconnected) {
+          log(LogLevel::Warning, kComponent, "the gateway closed the handoff socket");
+          ErrorCodeT ignored;
+          state->handoff->close(ignored);
+          return;
+        }
+        log(LogLevel::Warning, kComponent, message.error().toString());
+        continue;  // that message is dropped; the next one may be fine
+      }
+      if (!*message) break;
+      if ((*message)->connection) handOver(state, std::move(*(*message)->connection));
+    }
+    readHandoff(state);
+  });
+}
+
 class WebServerImpl final : public WebServer {
 public:
   explicit WebServerImpl(std::shared_ptr<ServerState> state) : m_state(std::move(state)) {}
@@ -406,6 +519,8 @@ public:
     m_state->closed = true;
     ErrorCodeT ignored;
     m_state->acceptor.close(ignored);
+    if (m_state->handoff) m_state->handoff->close(ignored);
+    if (m_state->statusTimer) m_state->statusTimer->cancel();
     for (const auto& weak : m_state->sessions)
       if (const auto session = weak.lock()) session->abort();
     m_state->sessions.clear();
@@ -480,6 +595,24 @@ Result<std::unique_ptr<WebServer>> WebServer::start(EventLoop& loop,
                            options.privateKeyFile + ": " + ec.message());
   }
   state->policy.token = options.token;
+  for (const auto& origin : options.allowedOrigins)
+    state->policy.allowedOrigins.push_back(web::normalizeOrigin(origin));
+
+  if (options.handoffFd >= 0) {
+    // Under doppel-gateway: no port of our own, so nothing reaches this session around the
+    // gateway's checks (which include Origin: any is accepted here unless configured).
+    ErrorCodeT ec;
+    state->handoff.emplace(*context);
+    state->handoff->assign(options.handoffFd, ec);
+    if (ec) return makeError(ErrorCode::InvalidArgument, "handoff fd: " + ec.message());
+    if (state->policy.allowedOrigins.empty()) state->policy.allowedOrigins.push_back("*");
+    state->statusTimer.emplace(*context);
+    auto server = std::make_unique<WebServerImpl>(state);
+    server->m_host = options.host;
+    readHandoff(state);
+    statusTick(state);
+    return std::unique_ptr<WebServer>(std::move(server));
+  }
 
   ErrorCodeT ec;
   const auto address = net::ip::make_address(options.host, ec);
@@ -493,12 +626,8 @@ Result<std::unique_ptr<WebServer>> WebServer::start(EventLoop& loop,
   const auto bound = ec ? Tcp::endpoint() : acceptor.local_endpoint(ec);
   if (ec) return listenError(options, ec.message());
 
-  if (options.allowedOrigins.empty()) {
+  if (options.allowedOrigins.empty())
     state->policy.allowedOrigins = web::defaultOrigins(options.host, bound.port(), secure);
-  } else {
-    for (const auto& origin : options.allowedOrigins)
-      state->policy.allowedOrigins.push_back(web::normalizeOrigin(origin));
-  }
   state->options.port = bound.port();
 
   auto server = std::make_unique<WebServerImpl>(state);
