@@ -11,7 +11,7 @@ const char* const kUsage =
     "  --users FILE           users file with hashed passwords (login page)\n"
     "  --no-auth              no login at all (loopback demos)\n"
     "  --allow-origin ORIGIN  another allowed browser Origin (repeatable)\n"
-    "  --cert FILE --key FILE serve https\n"
+    "  --cert FILE --key FILE serve https (not implemented yet: refused at start)\n"
     "  --redirect /PATH=URL   answer GET /PATH with a redirect to URL (repeatable)\n"
     "  --max-sessions N       (64)\n"
     "  --idle-timeout SECONDS end sessions without user traffic (1800; 0 never)\n"
