@@ -53,7 +53,7 @@ struct ImGui_ImplDoppel_Data {
   InputApplier input;
   bool wake = true;      ///< input or RequestFrame since the last frame
   bool changed = false;  ///< the last frame differed from the one before: draw until it settles
-  Clock::time_point lastFrame{};
+  Clock::time_point nextFrameDue{};  ///< when a still-changing picture may draw again
   Clock::time_point lastTime{};
   std::uint64_t framesRendered = 0;
   const unsigned char* fontPixels = nullptr;
@@ -221,12 +221,23 @@ void ImGui_ImplDoppel_NewFrame() {
   d->lastTime = now;
 }
 
+static Clock::duration frameInterval(const ImGui_ImplDoppel_Data& d) {
+  return std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(1.0 / std::max(d.options.maxFps, 1.0)));
+}
+
 void ImGui_ImplDoppel_RenderDrawData(ImDrawData* drawData) {
   ImGui_ImplDoppel_Data* d = data();
   IM_ASSERT(d != nullptr && "Did you call ImGui_ImplDoppel_Init()?");
   if (drawData == nullptr) return;
   ++d->framesRendered;
-  d->lastFrame = Clock::now();
+  // Changing pictures are paced on a fixed grid of 1/maxFps, not an interval after each frame,
+  // so a frame's own work and the wake-up delay do not lower the rate. A frame drawn early (for
+  // input) keeps the grid; one drawn more than an interval late starts it again.
+  const auto now = Clock::now();
+  if (now >= d->nextFrameDue)
+    d->nextFrameDue = now - d->nextFrameDue > frameInterval(*d) ? now + frameInterval(*d)
+                                                                 : d->nextFrameDue + frameInterval(*d);
   updateFontTexture(*d);
   ImGuiIO& io = ImGui::GetIO();
   d->stream.setCursor(io.MouseDrawCursor ? -1 : ImGui::GetMouseCursor());
@@ -247,9 +258,7 @@ bool ImGui_ImplDoppel_WaitForEvents(double maxSeconds) {
   if (d->wake || d->input.pending()) return true;
   if (d->changed) {
     // The picture is still changing (an animation, a window settling): one more frame, paced.
-    const auto interval = std::chrono::duration_cast<Clock::duration>(
-        std::chrono::duration<double>(1.0 / std::max(d->options.maxFps, 1.0)));
-    (void)d->loop->runUntil([d] { return d->wake; }, d->lastFrame + interval);
+    (void)d->loop->runUntil([d] { return d->wake; }, d->nextFrameDue);
     return true;
   }
   const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(
