@@ -52,7 +52,9 @@ private:
     o << " }\n";
   }
 
-  std::string tsType(const RepClass& c, const std::string& type) const {
+  /// `received`: the type of a value doppel.js hands over (property, reply, signal argument),
+  /// where a list of PODs is the QSQ_ wrapper kept as received (web/client codec.ts), not an array.
+  std::string tsType(const RepClass& c, const std::string& type, bool received = false) const {
     const CppType t = m_types.map(type, &c, nullptr);
     switch (t.kind) {
       case CppType::Kind::Scalar:
@@ -68,18 +70,42 @@ private:
       case CppType::Kind::Vector: {
         const auto open = t.qt.find('<');
         if (t.qt == "QStringList") return "string[]";
-        return "Array<" + tsType(c, t.qt.substr(open + 1, t.qt.size() - open - 2)) + ">";
+        const std::string element = t.qt.substr(open + 1, t.qt.size() - open - 2);
+        if (received && m_types.map(element, &c, nullptr).kind == CppType::Kind::Pod) return "unknown";
+        return "Array<" + tsType(c, element, received) + ">";
       }
       default:
         return t.isVoid ? "void" : "unknown";
     }
   }
 
-  std::string params(const RepClass& c, const RepFunction& f, bool typed) const {
+  /// QtRO sends enums as *signed* integers of their size (protocol §4.4): a `quint8` enum 200
+  /// arrives as -56. The receiver converts back with the declared type, as C++'s static_cast
+  /// does: the mask for a 1- or 2-byte unsigned enum, empty otherwise.
+  std::string unsignedMask(const RepClass& c, const std::string& type) const {
+    const CppType t = m_types.map(type, &c, nullptr);
+    if (t.kind != CppType::Kind::Enum || !t.enumDef) return {};
+    const std::string& u = t.enumDef->underlying;
+    const bool isUnsigned = u.rfind("qu", 0) == 0 || u.rfind("u", 0) == 0 || u.rfind("unsigned", 0) == 0 ||
+                            u.rfind("std::u", 0) == 0;
+    if (!isUnsigned) return {};
+    const int size = enumSize(u);
+    return size == 1 ? "0xff" : size == 2 ? "0xffff" : "";
+  }
+
+  /// `expr` (unknown) as the TypeScript type of `type`, converting unsigned small enums.
+  std::string from(const RepClass& c, const std::string& type, const std::string& expr) const {
+    const std::string t = tsType(c, type, true);
+    const std::string mask = unsignedMask(c, type);
+    if (mask.empty()) return expr + " as " + t;
+    return "((" + expr + " as number) & " + mask + ") as " + t;
+  }
+
+  std::string params(const RepClass& c, const RepFunction& f, bool typed, bool received = false) const {
     std::string out;
     for (std::size_t i = 0; i < f.params.size(); ++i) {
       const std::string name = f.params[i].unnamed ? "arg" + std::to_string(i) : tsName(f.params[i].cppName());
-      out += (i ? ", " : "") + name + (typed ? ": " + tsType(c, f.params[i].type) : std::string());
+      out += (i ? ", " : "") + name + (typed ? ": " + tsType(c, f.params[i].type, received) : std::string());
     }
     return out;
   }
@@ -97,30 +123,37 @@ private:
       << "  waitForValid(timeoutMs?: number): Promise<void> { return this.replica.waitForValid(timeoutMs); }\n";
     for (const auto& p : c.properties) {
       if (p.kind != RepProperty::Kind::Plain) continue;
-      const std::string t = tsType(c, p.type);
-      o << "  get " << p.name << "(): " << t << " { return this.replica.get('" << p.name << "') as " << t << "; }\n";
+      const std::string t = tsType(c, p.type, true);
+      const std::string sent = tsType(c, p.type);
+      o << "  get " << p.name << "(): " << t << " { return " << from(c, p.type, "this.replica.get('" + p.name + "')")
+        << "; }\n";
       if (p.mode == RepMode::ReadWrite)
-        o << "  set" << upperFirst(p.name) << "(value: " << t << "): boolean { return this.replica.set('" << p.name
+        o << "  set" << upperFirst(p.name) << "(value: " << sent << "): boolean { return this.replica.set('" << p.name
           << "', value); }\n";
       if (p.mode == RepMode::ReadPush)
-        o << "  push" << upperFirst(p.name) << "(value: " << t << "): Promise<unknown> { return this.replica.call('push"
+        o << "  push" << upperFirst(p.name) << "(value: " << sent << "): Promise<unknown> { return this.replica.call('push"
           << upperFirst(p.name) << "', value); }\n";
       o << "  on" << upperFirst(p.name) << "Changed(fn: (value: " << t << ") => void): () => void {\n"
-        << "    return this.replica.onChanged('" << p.name << "', (value: unknown) => fn(value as " << t << "));\n  }\n";
+        << "    return this.replica.onChanged('" << p.name << "', (value: unknown) => fn(" << from(c, p.type, "value")
+        << "));\n  }\n";
     }
     for (const auto& s : c.slots) {
-      const std::string r = tsType(c, s.returnType);
+      const std::string r = tsType(c, s.returnType, true);
       o << "  " << s.name << "(" << params(c, s, true) << "): Promise<" << r << "> {\n    return this.replica.call('"
-        << s.name << "'" << (s.params.empty() ? "" : ", ") << params(c, s, false) << ") as Promise<" << r << ">;\n  }\n";
+        << s.name << "'" << (s.params.empty() ? "" : ", ") << params(c, s, false) << ")";
+      if (unsignedMask(c, s.returnType).empty())
+        o << " as Promise<" << r << ">;\n  }\n";
+      else
+        o << ".then((v) => " << from(c, s.returnType, "v") << ");\n  }\n";
     }
     for (const auto& s : c.signalDefs) {
       std::string name = s.name;  // like the C++ generator: a SIGNAL named <prop>Changed gets "Signal"
       for (const auto& p : c.properties)
         if (p.name + "Changed" == s.name) name += "Signal";
-      o << "  on" << upperFirst(name) << "(fn: (" << params(c, s, true) << ") => void): () => void {\n"
+      o << "  on" << upperFirst(name) << "(fn: (" << params(c, s, true, true) << ") => void): () => void {\n"
         << "    return this.replica.onSignal('" << s.name << "', (...a: unknown[]) => fn(";
       for (std::size_t i = 0; i < s.params.size(); ++i)
-        o << (i ? ", " : "") << "a[" << i << "] as " << tsType(c, s.params[i].type);
+        o << (i ? ", " : "") << from(c, s.params[i].type, "a[" + std::to_string(i) + "]");
       o << "));\n  }\n";
     }
     o << "}\n";

@@ -26,10 +26,10 @@ export class TestClassReplica {
   onClassEnumChanged(fn: (value: TestClassClassEnum) => void): () => void {
     return this.replica.onChanged('classEnum', (value: unknown) => fn(value as TestClassClassEnum));
   }
-  get scoped(): ScopedEnum { return this.replica.get('scoped') as ScopedEnum; }
+  get scoped(): ScopedEnum { return ((this.replica.get('scoped') as number) & 0xffff) as ScopedEnum; }
   pushScoped(value: ScopedEnum): Promise<unknown> { return this.replica.call('pushScoped', value); }
   onScopedChanged(fn: (value: ScopedEnum) => void): () => void {
-    return this.replica.onChanged('scoped', (value: unknown) => fn(value as ScopedEnum));
+    return this.replica.onChanged('scoped', (value: unknown) => fn(((value as number) & 0xffff) as ScopedEnum));
   }
   testEnumParamsInSlots(value: TestEnum, classValue: TestClassClassEnum): Promise<void> {
     return this.replica.call('testEnumParamsInSlots', value, classValue) as Promise<void>;

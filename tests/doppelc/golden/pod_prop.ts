@@ -18,10 +18,10 @@ export class PodHolderReplica {
   onPodChanged(fn: (value: unknown) => void): () => void {
     return this.replica.onChanged('pod', (value: unknown) => fn(value as unknown));
   }
-  get list(): Array<unknown> { return this.replica.get('list') as Array<unknown>; }
+  get list(): unknown { return this.replica.get('list') as unknown; }
   pushList(value: Array<unknown>): Promise<unknown> { return this.replica.call('pushList', value); }
-  onListChanged(fn: (value: Array<unknown>) => void): () => void {
-    return this.replica.onChanged('list', (value: unknown) => fn(value as Array<unknown>));
+  onListChanged(fn: (value: unknown) => void): () => void {
+    return this.replica.onChanged('list', (value: unknown) => fn(value as unknown));
   }
   get map(): unknown { return this.replica.get('map') as unknown; }
   pushMap(value: unknown): Promise<unknown> { return this.replica.call('pushMap', value); }

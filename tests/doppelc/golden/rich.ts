@@ -19,10 +19,10 @@ export class RichReplica {
   onAnyChanged(fn: (value: unknown) => void): () => void {
     return this.replica.onChanged('any', (value: unknown) => fn(value as unknown));
   }
-  get shapes(): Array<unknown> { return this.replica.get('shapes') as Array<unknown>; }
+  get shapes(): unknown { return this.replica.get('shapes') as unknown; }
   pushShapes(value: Array<unknown>): Promise<unknown> { return this.replica.call('pushShapes', value); }
-  onShapesChanged(fn: (value: Array<unknown>) => void): () => void {
-    return this.replica.onChanged('shapes', (value: unknown) => fn(value as Array<unknown>));
+  onShapesChanged(fn: (value: unknown) => void): () => void {
+    return this.replica.onChanged('shapes', (value: unknown) => fn(value as unknown));
   }
   get byId(): unknown { return this.replica.get('byId') as unknown; }
   pushById(value: unknown): Promise<unknown> { return this.replica.call('pushById', value); }
