@@ -1,8 +1,10 @@
 // End to end in headless Chromium: the streamed ImGui viewer (web/viewer) against
 // tests/imgui/stream_test_app. First frame, a click, typing, a resize, the clipboard both ways,
-// a reconnect after the application restarts, and "in use" for a second page. The app reports
-// its state as JSON on request (stdin), so every step checks what the application saw; each
-// screenshot is compared with tests/e2e/reference/imgui-*.png within a pixel tolerance.
+// a reconnect after the application restarts, "in use" for a second page, a touch tap, IME
+// composition, devicePixelRatio 2 (framebuffer scale, a sharp picture) and the text cursor over
+// the text field. The app reports its state as JSON on request (stdin), so every step checks
+// what the application saw; each screenshot is compared with tests/e2e/reference/imgui-*.png
+// within a pixel tolerance.
 //
 //   node tests/e2e/imgui_viewer.test.mjs [--update]     (--update or UPDATE_REFERENCE=1 rewrites
 //                                                         the references: look at them first)
@@ -313,6 +315,112 @@ test('after the application restarts the viewer reconnects and gets a full frame
   await settled(page);
   assert.equal(s.count, 0, 'a new process starts from its own state');
   await matchesReference(page, '7-reconnected');
+});
+
+// Touch, IME, devicePixelRatio and the cursor each need a page of their own (a touch screen, a
+// scale factor): the current page hands the application over to a new one in a new context.
+/** Closes `page`, opens the viewer in a new context made with `options`; resolves when connected. */
+async function switchPage(options) {
+  const before = await app.state();
+  const old = page; page = null;
+  const oldContext = old.context();
+  await old.close();
+  if (oldContext !== context) await oldContext.close();
+  await waitState((st) => !st.connected, 'the old page to let go');
+  const ctx = await browser.newContext({ viewport: { width: 900, height: 600 }, ...options });
+  page = await ctx.newPage();
+  page.on('pageerror', (e) => console.error('viewer:', e.message));
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await waitState((st) => st.connected && st.connections === before.connections + 1, 'the new page to connect');
+  // The new page has a frame: the application has applied its Hello (size and scale).
+  await settled(page);
+  return app.state();
+}
+
+test('a touch tap on the button counts a click', async () => {
+  const s = await switchPage({ hasTouch: true, deviceScaleFactor: 1 });
+  const { button, count } = s;
+  // What the canvas sees: touch events only, and pointer events of type touch (which the viewer's
+  // mouse handlers ignore), so the click below came through the Touch records.
+  await page.evaluate(() => {
+    const seen = (window.__seen = { touchstart: 0, pointerTypes: [] });
+    const c = document.getElementById('screen');
+    c.addEventListener('touchstart', () => { seen.touchstart++; });
+    c.addEventListener('pointerdown', (e) => { seen.pointerTypes.push(e.pointerType); });
+  });
+  await page.touchscreen.tap(button[0], button[1]);
+  await waitState((st) => st.count === count + 1, 'the tap to count');
+  // A tap outside every widget counts nothing; a second tap on the button counts once more.
+  await page.touchscreen.tap(600, 500);
+  await page.touchscreen.tap(button[0], button[1]);
+  await waitState((st) => st.count === count + 2, 'the second tap to count');
+  await settled(page);
+  assert.equal((await app.state()).count, count + 2, 'no extra click');
+  const seen = await page.evaluate(() => window.__seen);
+  assert.equal(seen.touchstart, 3, 'three taps');
+  assert.ok(seen.pointerTypes.every((t) => t === 'touch'), `pointer types ${seen.pointerTypes}`);
+});
+
+test('a page with devicePixelRatio 2 gets frames at framebuffer scale 2, drawn sharp', async () => {
+  await switchPage({ deviceScaleFactor: 2 });
+  const s = await waitState((st) => st.fbScale === 2, 'io.DisplayFramebufferScale 2');
+  assert.deepEqual(s.size, [900, 600], 'the display size stays in CSS pixels');
+  const c = await page.evaluate(() => {
+    const el = document.getElementById('screen');
+    return { width: el.width, height: el.height, cssWidth: el.clientWidth, dpr: devicePixelRatio };
+  });
+  assert.equal(c.dpr, 2);
+  assert.deepEqual([c.width, c.height, c.cssWidth], [1800, 1200, 900], 'one canvas pixel per device pixel');
+  await page.mouse.move(600, 500);
+  await settled(page);
+  const shot = decodePng(await page.screenshot());
+  assert.deepEqual([shot.width, shot.height], [1800, 1200], 'the screenshot is at device pixels');
+  // Sharp: along a row through the button, background turns into button colour from one device
+  // pixel to the next (a 1x canvas stretched by CSS would blend the two at the edge).
+  const { button } = await app.state();
+  const at = (x) => { const o = (2 * button[1] * shot.width + x) * 4; return [shot.rgba[o], shot.rgba[o + 1], shot.rgba[o + 2]]; };
+  // From 4 CSS pixels in (inside the window padding, past the window's anti-aliased border).
+  const bg = at(8); const fill = at(2 * button[0]);
+  let edge = 8;
+  while (edge < 2 * button[0] && at(edge).join() === bg.join()) edge++;
+  assert.notEqual(bg.join(), fill.join(), 'the button is not the background');
+  assert.equal(at(edge).join(), fill.join(), `the pixel at the button's edge (x ${edge}) is button colour, not a blend`);
+  await matchesReference(page, '8-scale-2');
+});
+
+test('hovering the text field makes the canvas cursor a text cursor', async () => {
+  const cursor = () => page.evaluate(() => getComputedStyle(document.getElementById('screen')).cursor);
+  const { field, button } = await app.state();
+  await page.mouse.move(button[0], button[1]);
+  await until(async () => (await cursor()) === 'default', 5000, 'the arrow over the button');
+  await page.mouse.move(field[0], field[1]);
+  await until(async () => (await cursor()) === 'text', 5000, 'the text cursor over the field');
+  await page.mouse.move(600, 500);
+  await until(async () => (await cursor()) === 'default', 5000, 'the arrow again');
+});
+
+test('IME composition arrives as the composed text', async () => {
+  const { field } = await app.state();
+  await page.mouse.click(field[0], field[1]);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  await waitState((st) => st.text === '', 'an empty field');
+  // The viewer focuses its textarea when the application wants text input.
+  await page.waitForFunction(() => document.activeElement?.id === 'ime', null, { timeout: 5000 });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Input.imeSetComposition', { text: 'に', selectionStart: 1, selectionEnd: 1 });
+  await cdp.send('Input.imeSetComposition', { text: 'にほん', selectionStart: 3, selectionEnd: 3 });
+  await page.waitForFunction(() => document.getElementById('ime').value === 'にほん', null, { timeout: 5000 });
+  await settled(page);
+  assert.equal((await app.state()).text, '', 'the preedit is not typed');
+  await cdp.send('Input.insertText', { text: '日本' });
+  await waitState((st) => st.text === '日本', 'the composed text');
+  // Plain typing after the composition still works, and nothing arrived twice.
+  await page.keyboard.type('go');
+  await waitState((st) => st.text === '日本go', 'text after the composition');
+  await settled(page);
+  assert.equal((await app.state()).text, '日本go');
+  await cdp.detach();
 });
 
 // The demo's per-user panel (examples/03-imgui-panel) against the demo master: an item typed in

@@ -43,6 +43,7 @@ struct App {
   int copies = 0;
   std::string clipboard;
   std::string size = "[0,0]";  // JSON arrays, filled by draw()
+  float fbScale = 0;           // io.DisplayFramebufferScale.x: the browser's devicePixelRatio
   std::string button = "[0,0]", field = "[0,0]", copy = "[0,0]";
 
   void draw() {
@@ -58,6 +59,7 @@ struct App {
     field = center(40);
     ImGui::Text("typed: %s", text);
     const ImVec2 display = ImGui::GetIO().DisplaySize;
+    fbScale = ImGui::GetIO().DisplayFramebufferScale.x;
     size = "[" + std::to_string(static_cast<int>(display.x)) + "," + std::to_string(static_cast<int>(display.y)) + "]";
     ImGui::Text("size: %.0fx%.0f", static_cast<double>(display.x), static_cast<double>(display.y));
     const char* clip = ImGui::GetClipboardText();
@@ -76,13 +78,14 @@ struct App {
     std::printf("{\"count\":%d,\"text\":%s,\"copies\":%d,\"clipboard\":%s,\"size\":%s,\"button\":%s,"
                 "\"field\":%s,\"copy\":%s,\"bytesSent\":%llu,\"rawBytes\":%llu,\"framesRendered\":%llu,"
                 "\"framesSent\":%llu,\"keyFrames\":%llu,\"texturesSent\":%llu,\"connections\":%llu,"
-                "\"refused\":%llu,\"connected\":%s}\n",
+                "\"refused\":%llu,\"connected\":%s,\"fbScale\":%g}\n",
                 count, json(text).c_str(), copies, json(clipboard).c_str(), size.c_str(), button.c_str(),
                 field.c_str(), copy.c_str(), static_cast<unsigned long long>(s.bytesSent),
                 static_cast<unsigned long long>(s.rawBytes), static_cast<unsigned long long>(s.framesRendered),
                 static_cast<unsigned long long>(s.framesSent), static_cast<unsigned long long>(s.keyFrames),
                 static_cast<unsigned long long>(s.texturesSent), static_cast<unsigned long long>(s.connections),
-                static_cast<unsigned long long>(s.refused), s.connected ? "true" : "false");
+                static_cast<unsigned long long>(s.refused), s.connected ? "true" : "false",
+                static_cast<double>(fbScale));
     std::fflush(stdout);
   }
 };
