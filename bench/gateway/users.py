@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Users sustained through doppel-gateway: N protocol-level viewers, each its own session (its own
+example_03_imgui_panel process, mirroring one demo_master), each clicking once a second.
+
+For every N of the ladder it reports:
+- click-to-update: from sending a click (button down + up on the panel's "+" button, where the
+  mouse already rests) to the arrival of the first Frame record after it (the pressed button /
+  the new number), p50/p95/max over all clicks of all users for --seconds;
+- unique memory per user: PSS and private bytes of each session process
+  (/proc/PID/smaps_rollup), mean over the sessions;
+- a master change reaching every user: user 0 clicks on the speed slider (its panel sets the
+  master's ControlUnit.speed); the time from that click to a Frame at every *other* user
+  (their replicas got the change and redrew), p95 over users and --changes changes.
+Then the same memory figure for cold sessions (no --warm) at the first N.
+
+Viewers speak the viewer protocol of bench/stream/clients.py (Hello, acks, mouse records), with
+no rendering. The gateway, master, sessions and this script share the machine.
+
+  bench/gateway/users.py BUILD_DIR [--ladder 10,25,50,100,200] [--seconds 10] [--changes 5]
+"""
+import argparse, os, re, select, socket, statistics, struct, subprocess, sys, time, urllib.request, zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'stream'))
+from clients import DoppelViewer, WebSocket, now  # noqa: E402
+
+TOKEN = 'bench'
+PLUS = (441, 201)    # the "+" of the reset field (a local widget: no master round trip)
+SLIDER = ((200, 178), (600, 178))  # two places on the speed slider (sets ControlUnit.speed)
+
+
+def viewer(port):
+    """A DoppelViewer whose upgrade carries the token: the gateway starts a session for it."""
+    v = DoppelViewer.__new__(DoppelViewer)
+    v.ws = WebSocket('127.0.0.1', port, f'/stream?token={TOKEN}')
+    v.wire = v.ws.wire
+    v.inflate = zlib.decompressobj(-15)
+    v.plain = b''
+    v.frames = []
+    v.acked = 0
+    v.ws.send(v._record(1, struct.pack('<Hfff', 1, 1280.0, 800.0, 1.0)))
+    return v
+
+
+def pump_all(viewers, timeout):
+    socks = {v.wire.sock: v for v in viewers if not v.wire.closed}
+    r, _, _ = select.select(list(socks), [], [], timeout)
+    for s in r:
+        socks[s].pump(0)
+
+
+def drain(viewers, quiet=0.3, limit=30.0):
+    """Pumps until no frame arrived for `quiet` seconds."""
+    end = now() + limit
+    while now() < end:
+        counts = [len(v.frames) for v in viewers]
+        t = now()
+        while now() - t < quiet:
+            pump_all(viewers, 0.05)
+        if counts == [len(v.frames) for v in viewers]:
+            return
+    raise RuntimeError('the sessions never went quiet')
+
+
+def status_pids(port):
+    req = urllib.request.Request(f'http://127.0.0.1:{port}/status', headers={'Authorization': f'Bearer {TOKEN}'})
+    text = urllib.request.urlopen(req, timeout=10).read().decode()
+    return [int(m.group(1)) for m in re.finditer(r'<tr><td>[0-9a-f]+</td><td>(\d+)</td><td>running</td>', text)]
+
+
+def memory(pids):
+    """Mean PSS and private (clean + dirty) MiB over the processes."""
+    pss, private = [], []
+    for pid in pids:
+        fields = {}
+        with open(f'/proc/{pid}/smaps_rollup') as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 2 and parts[0].endswith(':'):
+                    fields[parts[0][:-1]] = int(parts[1])
+        pss.append(fields['Pss'] / 1024)
+        private.append((fields['Private_Clean'] + fields['Private_Dirty']) / 1024)
+    return statistics.mean(pss), statistics.mean(private)
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(p * len(xs)))] if xs else float('nan')
+
+
+def start_gateway(build, master_url, n, warm):
+    args = [os.path.join(build, 'bin', 'doppel-gateway'), '--listen', '127.0.0.1:0', '--token', TOKEN,
+            '--grace', '1', '--max-sessions', str(n + 8)] + (['--warm'] if warm else []) + \
+           ['--app', os.path.join(build, 'bin', 'example_03_imgui_panel'), '--master', master_url]
+    gw = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    port = int(re.search(r':(\d+)/', gw.stdout.readline()).group(1))
+    return gw, port
+
+
+def open_users(port, n):
+    viewers = []
+    for _ in range(n):
+        v = viewer(port)
+        while not v.frames:
+            v.pump(0.05)
+            if v.wire.closed:
+                raise RuntimeError('a session closed before its first frame')
+        viewers.append(v)
+    for v in viewers:
+        v.move(*PLUS)
+    drain(viewers)
+    return viewers
+
+
+def clicks(viewers, seconds):
+    """Every user clicks once a second, phases spread over the second."""
+    n = len(viewers)
+    t0 = now()
+    due = [t0 + i / n for i in range(n)]
+    pending = [None] * n
+    lat = []
+    while now() - t0 < seconds or any(p is not None for p in pending):
+        if now() - t0 > seconds + 10:
+            raise RuntimeError('clicks unanswered after 10 s')
+        for i, v in enumerate(viewers):
+            if pending[i] is None and now() >= due[i] and now() - t0 < seconds:
+                pending[i] = (v.button(0, 0, True), len(v.frames))
+                v.button(0, 0, False)
+                due[i] += 1.0
+        pump_all(viewers, 0.002)
+        for i, v in enumerate(viewers):
+            if pending[i] is not None and len(v.frames) > pending[i][1]:
+                lat.append((v.frames[pending[i][1]] - pending[i][0]) * 1000)
+                pending[i] = None
+    drain(viewers)
+    return lat
+
+
+def master_changes(viewers, changes):
+    lat = []
+    for k in range(changes):
+        x, y = SLIDER[k % 2]
+        drain(viewers)
+        marks = [len(v.frames) for v in viewers]
+        viewers[0].move(x, y)
+        t = viewers[0].button(0, 0, True)
+        viewers[0].button(0, 0, False)
+        end = now() + 30
+        while any(len(v.frames) == marks[i] for i, v in enumerate(viewers)) and now() < end:
+            pump_all(viewers, 0.01)
+        for i, v in enumerate(viewers[1:], 1):
+            if len(v.frames) > marks[i]:
+                lat.append((v.frames[marks[i]] - t) * 1000)
+        viewers[0].move(*PLUS)
+    drain(viewers)
+    return lat
+
+
+def close(viewers):
+    for v in viewers:
+        v.wire.close()
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('build')
+    p.add_argument('--ladder', default='10,25,50,100,200')
+    p.add_argument('--seconds', type=float, default=10)
+    p.add_argument('--changes', type=int, default=5)
+    a = p.parse_args()
+    ladder = [int(x) for x in a.ladder.split(',')]
+    probe = socket.socket()
+    probe.bind(('127.0.0.1', 0))  # a port that was free a moment ago
+    master_url = 'tcp://127.0.0.1:%d' % probe.getsockname()[1]
+    probe.close()
+    master = subprocess.Popen([os.path.join(a.build, 'bin', 'demo_master'), '--no-state', '--no-web', master_url],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    master.stdout.readline()
+    rows = []
+    try:
+        for n in ladder:
+            gw, port = start_gateway(a.build, master_url, n, True)
+            try:
+                time.sleep(0.5)  # the template starts
+                viewers = open_users(port, n)
+                pids = status_pids(port)
+                lat = clicks(viewers, a.seconds)
+                pss, private = memory(pids)
+                change = master_changes(viewers, a.changes)
+                rows.append((n, len(pids), pct(lat, 0.5), pct(lat, 0.95), max(lat), pss, private, pct(change, 0.95)))
+                print('N=%d done' % n, file=sys.stderr, flush=True)
+                close(viewers)
+            finally:
+                gw.terminate()
+                gw.wait(60)
+        gw, port = start_gateway(a.build, master_url, ladder[0], False)
+        try:
+            viewers = open_users(port, ladder[0])
+            cold = memory(status_pids(port))
+            close(viewers)
+        finally:
+            gw.terminate()
+            gw.wait(60)
+    finally:
+        master.terminate()
+        master.wait(10)
+    print('users through doppel-gateway (--warm), each clicking once a second for %gs' % a.seconds)
+    print('%5s %9s %9s %9s %9s %9s %12s %14s' % ('N', 'sessions', 'click p50', 'click p95', 'click max',
+                                                  'PSS MiB', 'private MiB', 'change p95 ms'))
+    for r in rows:
+        print('%5d %9d %9.1f %9.1f %9.1f %9.1f %12.1f %14.1f' % r)
+    over = [r[0] for r in rows if r[3] > 100]
+    print('first N with click p95 over 100 ms: %s' % (over[0] if over else 'none up to %d' % ladder[-1]))
+    print('cold sessions (N=%d): PSS %.1f MiB, private %.1f MiB per user' % (ladder[0], cold[0], cold[1]))
+
+
+if __name__ == '__main__':
+    main()
