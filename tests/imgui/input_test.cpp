@@ -161,5 +161,35 @@ TEST_F(ImGuiContextTest, TheFirstTouchDrivesTheMouseAndOthersAreIgnored) {
   EXPECT_FALSE(io.MouseDown[0]);
 }
 
+TEST_F(ImGuiContextTest, WheelStepsAddUpAndATouchDragMovesThePressedMouse) {
+  ImGuiIO& io = ImGui::GetIO();
+  InputApplier in;
+  InputEvent wheel = ev(Kind::Wheel);
+  wheel.x = 0.5f, wheel.y = -1.0f;
+  in.push(wheel);
+  in.push(wheel);
+  in.apply(io);
+  EXPECT_FLOAT_EQ(io.MouseWheel, -2.0f);  // two notches in one frame scroll twice as far
+  EXPECT_FLOAT_EQ(io.MouseWheelH, 1.0f);
+
+  InputEvent start = ev(Kind::Touch);
+  start.code = 7, start.flag = 0, start.x = 10, start.y = 20;
+  InputEvent drag = start;
+  drag.flag = 1, drag.x = 40, drag.y = 80;
+  InputEvent end = drag;
+  end.flag = 2;
+  in.push(start);
+  in.apply(io);
+  EXPECT_TRUE(io.MouseDown[0]);
+  in.push(drag);
+  in.apply(io);
+  EXPECT_TRUE(io.MouseDown[0]);  // still pressed while the finger moves: a drag
+  EXPECT_EQ(io.MousePos.x, 40);
+  EXPECT_EQ(io.MousePos.y, 80);
+  in.push(end);
+  in.apply(io);
+  EXPECT_FALSE(io.MouseDown[0]);
+}
+
 }  // namespace
 }  // namespace doppel::imgui
