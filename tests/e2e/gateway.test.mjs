@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { inflateSync } from 'node:zlib';
+import { comparePng, decodePng } from './png.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const client = join(root, 'web/client');
@@ -36,53 +36,6 @@ const itemsClip = { x: 0, y: 215, width: 700, height: 160 };
 const headerClip = { x: 0, y: 19, width: 640, height: 20 };
 const SLACK = 4;  // pixels SwiftShader may draw differently for the same draw lists
 const WAIT = 30000;  // generous: a CI build runs on the other core
-
-// PNG decoding and comparison, as in imgui_viewer.test.mjs (importing it would run its tests).
-/** Decodes an 8-bit RGB or RGBA, non-interlaced PNG (what Chromium writes) to RGBA. */
-function decodePng(buf) {
-  assert.equal(buf.readUInt32BE(0), 0x89504e47, 'not a PNG');
-  let p = 8; let width = 0; let height = 0; let type = 0; const idat = [];
-  while (p < buf.length) {
-    const len = buf.readUInt32BE(p); const kind = buf.toString('latin1', p + 4, p + 8);
-    const body = buf.subarray(p + 8, p + 8 + len);
-    if (kind === 'IHDR') {
-      width = body.readUInt32BE(0); height = body.readUInt32BE(4); type = body[9];
-      assert.equal(body[8], 8, 'bit depth 8 only'); assert.equal(body[12], 0, 'no interlace');
-      assert.ok(type === 2 || type === 6, `colour type ${type}`);
-    } else if (kind === 'IDAT') idat.push(body);
-    p += 12 + len;
-  }
-  const bpp = type === 6 ? 4 : 3; const stride = width * bpp;
-  const raw = inflateSync(Buffer.concat(idat));
-  const out = Buffer.alloc(width * height * 4); const prev = Buffer.alloc(stride); const cur = Buffer.alloc(stride);
-  for (let y = 0; y < height; y++) {
-    const f = raw[y * (stride + 1)]; const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
-    for (let i = 0; i < stride; i++) {
-      const a = i >= bpp ? cur[i - bpp] : 0; const b = prev[i]; const c = i >= bpp ? prev[i - bpp] : 0;
-      let v = line[i];
-      if (f === 1) v += a; else if (f === 2) v += b; else if (f === 3) v += (a + b) >> 1;
-      else if (f === 4) { const pa = Math.abs(b - c); const pb = Math.abs(a - c); const pc = Math.abs(a + b - 2 * c); v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c; }
-      cur[i] = v & 0xff;
-    }
-    for (let x = 0; x < width; x++) {
-      const o = (y * width + x) * 4;
-      out[o] = cur[x * bpp]; out[o + 1] = cur[x * bpp + 1]; out[o + 2] = cur[x * bpp + 2]; out[o + 3] = bpp === 4 ? cur[x * bpp + 3] : 255;
-    }
-    cur.copy(prev);
-  }
-  return { width, height, rgba: out };
-}
-
-/** Pixels whose largest channel difference is over `threshold`, and a diff image (red). */
-function comparePng(a, b, threshold = 48) {
-  if (a.width !== b.width || a.height !== b.height) return { differing: Infinity, diff: null };
-  let differing = 0; const diff = Buffer.from(a.rgba);
-  for (let i = 0; i < a.rgba.length; i += 4) {
-    const d = Math.max(Math.abs(a.rgba[i] - b.rgba[i]), Math.abs(a.rgba[i + 1] - b.rgba[i + 1]), Math.abs(a.rgba[i + 2] - b.rgba[i + 2]));
-    if (d > threshold) { differing++; diff[i] = 255; diff[i + 1] = 0; diff[i + 2] = 0; diff[i + 3] = 255; } else { diff[i + 3] = 80; }
-  }
-  return { differing, diff: { width: a.width, height: a.height, rgba: diff } };
-}
 
 let stateDir;
 let masterUrl;
