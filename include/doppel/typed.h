@@ -4,7 +4,10 @@
 #pragma once
 
 #include <chrono>
+#include <compare>
 #include <cstdint>
+#include <initializer_list>
+#include <map>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -92,6 +95,83 @@ struct Convert<std::vector<T>> {
   }
 };
 
+/// QDateTime, QDate, QTime and QUuid: doppel's value structs.
+#define DOPPEL_TYPED_STRUCT(T, make, read)                                        \
+  template <>                                                                     \
+  struct Convert<T> {                                                             \
+    static Value to(const T& v, std::string_view = {}) { return Value::make(v); } \
+    static T from(const Value& v) { return v.read(); }                            \
+  };
+DOPPEL_TYPED_STRUCT(DateTime, dateTime, toDateTime)
+DOPPEL_TYPED_STRUCT(Date, date, toDate)
+DOPPEL_TYPED_STRUCT(Time, time, toTime)
+DOPPEL_TYPED_STRUCT(Uuid, uuid, toUuid)
+#undef DOPPEL_TYPED_STRUCT
+
+/// "QMap<QString,QList<int>>" -> {"QString", "QList<int>"}: split at the top-level comma.
+inline std::pair<std::string_view, std::string_view> keyValueTypes(std::string_view qtType) {
+  const std::string_view inner = elementType(qtType);
+  int depth = 0;
+  for (std::size_t i = 0; i < inner.size(); ++i) {
+    if (inner[i] == '<') ++depth;
+    if (inner[i] == '>') --depth;
+    if (inner[i] == ',' && depth == 0) return {inner.substr(0, i), inner.substr(i + 1)};
+  }
+  return {inner, {}};
+}
+
+/// QMap<K,V> and QHash<K,V> (a QHash's order on the wire means nothing; std::map sorts it).
+template <class K, class V>
+struct Convert<std::map<K, V>> {
+  static Value to(const std::map<K, V>& m, std::string_view qtType) {
+    const auto types = keyValueTypes(qtType);
+    Value::Pairs pairs;
+    pairs.reserve(m.size());
+    for (const auto& entry : m)
+      pairs.emplace_back(Convert<K>::to(entry.first, types.first), Convert<V>::to(entry.second, types.second));
+    return Value::userMap(std::string(qtType), std::move(pairs));
+  }
+  static std::map<K, V> from(const Value& v) {
+    std::map<K, V> out;
+    for (const auto& entry : v.toPairs()) out.insert_or_assign(Convert<K>::from(entry.first), Convert<V>::from(entry.second));
+    return out;
+  }
+};
+
+/// A .rep FLAG (QFlags<E>): a set of E's bits. Generated code aliases it by the flag's name and
+/// defines E | E; it travels as the integer of the enum's size.
+template <class E>
+class Flags {
+public:
+  using Int = std::underlying_type_t<E>;
+  constexpr Flags() = default;
+  constexpr Flags(E bit) : m_bits(static_cast<Int>(bit)) {}  // NOLINT(google-explicit-constructor): as QFlags
+  static constexpr Flags fromInt(std::int64_t bits) {
+    Flags f;
+    f.m_bits = static_cast<Int>(bits);
+    return f;
+  }
+  constexpr Int toInt() const { return m_bits; }
+  /// Whether every bit of `bit` is set (for a zero-valued key: whether no bit is set), as QFlags.
+  constexpr bool testFlag(E bit) const {
+    const Int b = static_cast<Int>(bit);
+    return b == 0 ? m_bits == 0 : (m_bits & b) == b;
+  }
+  constexpr explicit operator bool() const { return m_bits != 0; }
+  constexpr Flags operator|(Flags other) const { return fromInt(m_bits | other.m_bits); }
+  constexpr Flags operator&(Flags other) const { return fromInt(m_bits & other.m_bits); }
+  constexpr Flags operator^(Flags other) const { return fromInt(m_bits ^ other.m_bits); }
+  constexpr Flags operator~() const { return fromInt(~m_bits); }
+  constexpr Flags& operator|=(Flags other) { return *this = *this | other; }
+  constexpr Flags& operator&=(Flags other) { return *this = *this & other; }
+  constexpr Flags& operator^=(Flags other) { return *this = *this ^ other; }
+  friend constexpr bool operator==(Flags, Flags) = default;
+  friend constexpr auto operator<=>(Flags, Flags) = default;
+
+private:
+  Int m_bits = 0;
+};
+
 template <class T>
 Value toValue(const T& v, std::string_view qtType) {
   return Convert<T>::to(v, qtType);
@@ -100,6 +180,20 @@ Value toValue(const T& v, std::string_view qtType) {
 template <class T>
 T fromValue(const Value& v) {
   return Convert<T>::from(v);
+}
+
+/// The ids of the roles a .rep MODEL member names, looked up in a model's roleNames() as Qt's
+/// source does; names the model does not have are skipped (Qt warns and skips them too).
+inline std::vector<int> roleIds(const std::map<int, std::string>& roleNames,
+                                std::initializer_list<std::string_view> names) {
+  std::vector<int> out;
+  for (std::string_view name : names)
+    for (const auto& entry : roleNames)
+      if (entry.second == name) {
+        out.push_back(entry.first);
+        break;
+      }
+  return out;
 }
 
 /// A slot's pending reply with its return type: value() converts the reply.

@@ -4,6 +4,7 @@
 #include "doppel/log.h"
 #include "doppel/model.h"
 #include "wire/child_value.h"
+#include "wire/model_types.h"
 
 namespace doppel::detail {
 
@@ -30,7 +31,12 @@ const ClassInterface* findInterface(ChildContext& context, const std::string& ty
   if (auto it = context.learnt.find(typeName); it != context.learnt.end()) return &it->second;
   if (auto it = context.registered.find(typeName); it != context.registered.end()) return &it->second;
   // MODEL members: Qt never describes the adapter, every node knows it (protocol §9.2).
-  if (typeName == kModelAdapterTypeName) return &ModelAdapter::adapterInterface();
+  if (typeName == kModelAdapterTypeName) {
+    // Its replies carry rows in the model's own types: decoded as ModelReplica expects.
+    const wire::TypeInfo* rows = context.types.find(wire::kDataEntriesName);
+    if (rows == nullptr || rows->kind != wire::TypeInfo::Kind::Custom) wire::installModelCodecs(context.types, true);
+    return &ModelAdapter::adapterInterface();
+  }
   return nullptr;
 }
 

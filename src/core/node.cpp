@@ -368,6 +368,9 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
       }
     }
     auto replica = std::make_shared<Replica>(core);
+    const bool persisted = iface && std::any_of(iface->properties.begin(), iface->properties.end(),
+                                                [](const PropertyDef& p) { return p.persisted; });
+    if (persisted && options.store) (void)persistReplica(*replica, options.store);
     replicas[name] = core;
     tryAttach(*core);
     return replica;

@@ -16,6 +16,9 @@ Scenarios (tests/interop/README.md):
   qt-host-restart            Qt host killed (SIGKILL) and restarted under a doppel client
   qt-children                Qt host + Qt clients of children.rep (CLASS/MODEL members): checks the programs
   qt-host-doppel-children    Qt repc host with nested children, doppel dynamic replica
+  doppel-typed-host-qt-children  doppelc-generated host with children (children.rep), Qt typed and
+                             dynamic replicas, doppel dynamic replica
+  qt-host-doppel-typed-children  Qt repc host with children, doppelc-generated typed replica
   doppel-host-qt-children    doppel host with nested children, Qt dynamic and typed replicas (typed also
                              with repc's signatures)
 
@@ -287,6 +290,28 @@ class Scenario:
         self.start_host('doppel_children_host (doppel client)', 'doppel_children_host', again, '--signature')
         self.run_client('doppel_children_client', 'doppel_children_client', again)
 
+    def doppel_typed_host_qt_children(self):
+        # A doppelc-generated source with CLASS and MODEL children: Qt's repc replica (which
+        # checks the signatures), Qt's dynamic replica and doppel's dynamic replica.
+        url = self.url()
+        self.start_host('doppel_typed_children host', 'doppel_typed_children', 'host', url)
+        self.run_client('qt_children_client typed', 'qt_children_client', url, 'typed', '--no-replace')
+        dynamic = self.url()  # each client ends with the child cleared: a fresh host
+        self.start_host('doppel_typed_children host (dynamic)', 'doppel_typed_children', 'host', dynamic)
+        self.run_client('qt_children_client dynamic', 'qt_children_client', dynamic, 'dynamic', '--no-replace')
+        again = self.url()
+        self.start_host('doppel_typed_children host (doppel client)', 'doppel_typed_children', 'host', again)
+        self.run_client('doppel_children_client', 'doppel_children_client', again)
+
+    def qt_host_doppel_typed_children(self):
+        # A repc-generated Qt source with children, read by doppelc's generated LabReplica.
+        url = self.url()
+        self.start_host('qt_children_host', 'qt_children_host', url)
+        self.run_client('doppel_typed_children client', 'doppel_typed_children', 'client', url)
+        own = self.url()
+        self.start_host('doppel_typed_children host', 'doppel_typed_children', 'host', own)
+        self.run_client('doppel_typed_children client (doppel host)', 'doppel_typed_children', 'client', own)
+
     SCENARIOS = {
         'qt-qt': qt_qt,
         'qt-host-doppel-client': qt_host_doppel_client,
@@ -298,6 +323,8 @@ class Scenario:
         'qt-children': qt_children,
         'qt-host-doppel-children': qt_host_doppel_children,
         'doppel-host-qt-children': doppel_host_qt_children,
+        'doppel-typed-host-qt-children': doppel_typed_host_qt_children,
+        'qt-host-doppel-typed-children': qt_host_doppel_typed_children,
     }
 
     def run(self):

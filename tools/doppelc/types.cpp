@@ -34,6 +34,17 @@ std::string normalizeQtType(std::string_view type) {
   return out;
 }
 
+namespace {
+/// Qt value types with a matching doppel value struct (doppel/value.h).
+const std::map<std::string, std::string, std::less<>>& structs() {
+  static const std::map<std::string, std::string, std::less<>> table = {{"QDateTime", "doppel::DateTime"},
+                                                                       {"QDate", "doppel::Date"},
+                                                                       {"QTime", "doppel::Time"},
+                                                                       {"QUuid", "doppel::Uuid"}};
+  return table;
+}
+}  // namespace
+
 const RepClass* TypeMapper::findClass(std::string_view name) const {
   for (const auto& c : m_file.classes)
     if (c.name == name) return &c;
@@ -84,6 +95,37 @@ CppType TypeMapper::map(std::string_view type, const RepClass* scope, const RepP
     t.cpp = "doppel::Value";
     return t;
   }
+  if (const auto it = structs().find(q); it != structs().end()) {
+    t.kind = CppType::Kind::Struct;
+    t.cpp = it->second;
+    return t;
+  }
+  const bool isMap = q.compare(0, 5, "QMap<") == 0;
+  if ((isMap || q.compare(0, 6, "QHash<") == 0) && q.back() == '>') {
+    const std::size_t open = isMap ? 5 : 6;
+    const std::string inner = q.substr(open, q.size() - open - 1);
+    int depth = 0;
+    std::size_t comma = std::string::npos;
+    for (std::size_t i = 0; i < inner.size() && comma == std::string::npos; ++i) {
+      if (inner[i] == '<') ++depth;
+      if (inner[i] == '>') --depth;
+      if (inner[i] == ',' && depth == 0) comma = i;
+    }
+    if (comma != std::string::npos) {
+      const CppType key = map(std::string_view(inner).substr(0, comma), scope, podScope);
+      const CppType value = map(std::string_view(inner).substr(comma + 1), scope, podScope);
+      // std::map needs an ordered key: PODs have only ==.
+      const bool keyOk = key.kind != CppType::Kind::Value && key.kind != CppType::Kind::Pod && !key.isVoid;
+      if (keyOk && value.kind != CppType::Kind::Value && !value.isVoid) {
+        t.kind = CppType::Kind::Map;
+        t.cpp = "std::map<" + key.cpp + ", " + value.cpp + ">";
+        t.qt = q.substr(0, open) + key.qt + "," + value.qt + ">";
+        return t;
+      }
+    }
+    t.cpp = "doppel::Value";
+    return t;
+  }
   // Enums: the name after the last "::" in the innermost scope that declares it.
   const auto colons = q.rfind("::");
   const std::string last = colons == std::string::npos ? q : q.substr(colons + 2);
@@ -115,6 +157,27 @@ CppType TypeMapper::map(std::string_view type, const RepClass* scope, const RepP
       t.enumDef = &e;
       return t;
     }
+  // FLAGs: like enums; the flag's type is doppel::typed::Flags<its enum>, aliased by its name.
+  auto flagIn = [&](const std::vector<RepFlag>& flags, const std::vector<RepEnum>& enums, const std::string& prefix) {
+    for (const auto& f : flags) {
+      if (f.name != last) continue;
+      for (const auto& e : enums)
+        if (e.name == f.enumName) {
+          t.kind = CppType::Kind::Flag;
+          t.cpp = prefix + f.name;
+          t.qt = f.name;
+          t.enumDef = &e;
+          return true;
+        }
+    }
+    return false;
+  };
+  if (podScope != nullptr && flagIn(podScope->flags, podScope->enums, podScope->name + "::")) return t;
+  if (scope != nullptr && flagIn(scope->flags, scope->enums, scope->name + "Enums::")) return t;
+  for (const auto& f : m_file.flags)
+    if (f.name == last)
+      for (const auto& e : m_file.enums)
+        if (e.name == f.enumName && flagIn(m_file.flags, m_file.enums, e.name + "Enum::")) return t;
   for (const auto& p : m_file.pods)
     if (p.name == q) {
       t.kind = CppType::Kind::Pod;

@@ -1,6 +1,8 @@
 // How the generators spell .rep types in C++: builtin Qt scalars and QString map to standard
-// types, QList/QVector/QStringList to std::vector, ENUMs and PODs to the generated types, and
-// everything else stays a doppel::Value (still type-checked against the Qt name at run time).
+// types, QList/QVector/QStringList to std::vector, QMap/QHash to std::map, QDateTime/QDate/QTime/
+// QUuid to doppel's value structs, ENUMs, FLAGs and PODs to the generated types, and everything
+// else (QVariant above all) stays a doppel::Value (still type-checked against the Qt name at run
+// time).
 #pragma once
 
 #include <string>
@@ -11,12 +13,12 @@
 namespace doppelc {
 
 struct CppType {
-  enum class Kind { Scalar, String, Enum, Pod, Vector, Value };
+  enum class Kind { Scalar, String, Enum, Flag, Pod, Vector, Map, Struct, Value };
   Kind kind = Kind::Value;
   std::string cpp;   ///< the C++ spelling
   std::string qt;    ///< the normalized Qt name used on the wire and in the interface
   bool isVoid = false;
-  const RepEnum* enumDef = nullptr;  ///< for Kind::Enum
+  const RepEnum* enumDef = nullptr;  ///< for Kind::Enum, and the enum a Kind::Flag wraps
 };
 
 /// Bytes of an ENUM's underlying type text (": quint8" -> 1); 4 when none or unknown.

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,8 @@
 #include "doppel/value.h"
 #include "doppel/source.h"
 #include "doppel/replica.h"
+#include "doppel/model.h"
+#include "doppel/model_replica.h"
 
 
 /// POD MyPOD: travels as a gadget (one value per member, in order).
@@ -66,12 +69,14 @@ struct SubClassInterface {
   }
 };
 
-/// The source side of SubClass: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of SubClass: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class SubClassSource : public doppel::Source {
 public:
   explicit SubClassSource(doppel::ClassInterface iface = SubClassInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual MyPOD myPOD() const = 0;
@@ -80,19 +85,37 @@ public:
   virtual void setI(std::int32_t doppelValue) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void myPODChanged(const MyPOD& doppelValue) {
+  void publishMyPOD(const MyPOD& doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "MyPOD"));
   }
-  void iChanged(std::int32_t doppelValue) {
+  void publishI(std::int32_t doppelValue) {
     (void)setProperty(1, doppel::typed::toValue(doppelValue, "int"));
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    myPODChanged(myPOD());
-    iChanged(i());
+    publishMyPOD(myPOD());
+    publishI(i());
   }
 
+  doppel::Signal<MyPOD> myPODChanged;
+  doppel::Signal<std::int32_t> iChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          myPODChanged.emit(doppel::typed::fromValue<MyPOD>(v));
+          break;
+        case 1:
+          iChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushMyPOD(MyPOD)", [this](const std::vector<doppel::Value>& a) {
       setMyPOD(doppel::typed::fromValue<MyPOD>(a.at(0)));
@@ -102,7 +125,7 @@ private:
       setI(doppel::typed::fromValue<std::int32_t>(a.at(0)));
       return doppel::Value();
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -110,6 +133,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// SubClassSource with storage: starts at the .rep defaults, setters notify on change.
@@ -118,13 +143,13 @@ class SubClassSimpleSource : public SubClassSource {
 public:
   using SubClassSource::SubClassSource;
   MyPOD myPOD() const override { return doppel::typed::fromValue<MyPOD>(property(0)); }
-  void setMyPOD(const MyPOD& doppelValue) override { myPODChanged(doppelValue); }
+  void setMyPOD(const MyPOD& doppelValue) override { publishMyPOD(doppelValue); }
   std::int32_t i() const override { return doppel::typed::fromValue<std::int32_t>(property(1)); }
-  void setI(std::int32_t doppelValue) override { iChanged(doppelValue); }
+  void setI(std::int32_t doppelValue) override { publishI(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of SubClass (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of SubClass (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class SubClassSourceAdapter : public SubClassSource {
 public:
@@ -133,12 +158,12 @@ public:
   MyPOD myPOD() const override { return static_cast<MyPOD>(m_object.myPOD()); }
   void setMyPOD(const MyPOD& doppelValue) override {
     if constexpr (requires { m_object.setMyPOD(doppelValue); }) m_object.setMyPOD(doppelValue);
-    this->myPODChanged(myPOD());
+    this->publishMyPOD(myPOD());
   }
   std::int32_t i() const override { return static_cast<std::int32_t>(m_object.i()); }
   void setI(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setI(doppelValue); }) m_object.setI(doppelValue);
-    this->iChanged(i());
+    this->publishI(i());
   }
 
 private:
@@ -164,7 +189,7 @@ public:
           break;
       }
     }));
-    m_connections.emplace_back(m_replica->signalEmitted.connect([this](int index, const std::vector<doppel::Value>& a) {
+    m_connections.emplace_back(m_replica->signalEmitted.connect([](int index, const std::vector<doppel::Value>& a) {
       switch (index) {
         default:
           (void)a;
@@ -250,13 +275,15 @@ struct ParentClassInterface {
   }
 };
 
-/// The source side of ParentClass: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of ParentClass: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class ParentClassSource : public doppel::Source {
 public:
   using MyEnum = ParentClassEnums::MyEnum;
   explicit ParentClassSource(doppel::ClassInterface iface = ParentClassInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual std::string text() const = 0;
@@ -269,13 +296,13 @@ public:
   virtual bool quit() = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void textChanged(const std::string& doppelValue) {
+  void publishText(const std::string& doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "QString"));
   }
-  void myEnumChanged(ParentClassEnums::MyEnum doppelValue) {
+  void publishMyEnum(ParentClassEnums::MyEnum doppelValue) {
     (void)setProperty(1, doppel::typed::toValue(doppelValue, "MyEnum"));
   }
-  void variantChanged(const doppel::Value& doppelValue) {
+  void publishVariant(const doppel::Value& doppelValue) {
     (void)setProperty(2, doppel::typed::toValue(doppelValue, "QVariant"));
   }
   void enum2(ParentClassEnums::MyEnum myEnum1, ParentClassEnums::MyEnum myEnum2) {
@@ -287,14 +314,48 @@ public:
   /// CLASS second: the child source (not owned), or null.
   SubClassSource* second() const;
   doppel::Result<void> setSecond(SubClassSource* child);
+  /// MODEL tracks: the model remoted as this child (not owned), or null.
+  doppel::ItemModel* tracks() const { return m_tracksModel ? &m_tracksModel->model() : nullptr; }
+  /// Remotes `model` (kept alive by the caller) with the roles the .rep names, looked up in
+  /// its roleNames() as Qt's source does; null removes it.
+  doppel::Result<void> setTracks(doppel::ItemModel* model) {
+    std::unique_ptr<doppel::ModelAdapter> adapter;
+    if (model != nullptr)
+      adapter = std::make_unique<doppel::ModelAdapter>(*model, doppel::typed::roleIds(model->roleNames(), {"display"}));
+    if (auto r = doppel::Source::setChild(4, adapter.get()); !r) return r;
+    m_tracksModel = std::move(adapter);
+    return {};
+  }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    textChanged(text());
-    myEnumChanged(myEnum());
-    variantChanged(variant());
+    publishText(text());
+    publishMyEnum(myEnum());
+    publishVariant(variant());
   }
 
+  doppel::Signal<std::string> textChanged;
+  doppel::Signal<ParentClassEnums::MyEnum> myEnumChanged;
+  doppel::Signal<doppel::Value> variantChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          textChanged.emit(doppel::typed::fromValue<std::string>(v));
+          break;
+        case 1:
+          myEnumChanged.emit(doppel::typed::fromValue<ParentClassEnums::MyEnum>(v));
+          break;
+        case 2:
+          variantChanged.emit(doppel::typed::fromValue<doppel::Value>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushText(QString)", [this](const std::vector<doppel::Value>& a) {
       setText(doppel::typed::fromValue<std::string>(a.at(0)));
@@ -316,7 +377,7 @@ private:
       (void)a;
       return doppel::typed::toValue(quit(), "bool");
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -324,6 +385,9 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
+  std::unique_ptr<doppel::ModelAdapter> m_tracksModel;
 };
 
 /// ParentClassSource with storage: starts at the .rep defaults, setters notify on change.
@@ -332,15 +396,15 @@ class ParentClassSimpleSource : public ParentClassSource {
 public:
   using ParentClassSource::ParentClassSource;
   std::string text() const override { return doppel::typed::fromValue<std::string>(property(0)); }
-  void setText(const std::string& doppelValue) override { textChanged(doppelValue); }
+  void setText(const std::string& doppelValue) override { publishText(doppelValue); }
   ParentClassEnums::MyEnum myEnum() const override { return doppel::typed::fromValue<ParentClassEnums::MyEnum>(property(1)); }
-  void setMyEnum(ParentClassEnums::MyEnum doppelValue) override { myEnumChanged(doppelValue); }
+  void setMyEnum(ParentClassEnums::MyEnum doppelValue) override { publishMyEnum(doppelValue); }
   doppel::Value variant() const override { return doppel::typed::fromValue<doppel::Value>(property(2)); }
-  void setVariant(const doppel::Value& doppelValue) override { variantChanged(doppelValue); }
+  void setVariant(const doppel::Value& doppelValue) override { publishVariant(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of ParentClass (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of ParentClass (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class ParentClassSourceAdapter : public ParentClassSource {
 public:
@@ -349,17 +413,17 @@ public:
   std::string text() const override { return static_cast<std::string>(m_object.text()); }
   void setText(const std::string& doppelValue) override {
     if constexpr (requires { m_object.setText(doppelValue); }) m_object.setText(doppelValue);
-    this->textChanged(text());
+    this->publishText(text());
   }
   ParentClassEnums::MyEnum myEnum() const override { return static_cast<ParentClassEnums::MyEnum>(m_object.myEnum()); }
   void setMyEnum(ParentClassEnums::MyEnum doppelValue) override {
     if constexpr (requires { m_object.setMyEnum(doppelValue); }) m_object.setMyEnum(doppelValue);
-    this->myEnumChanged(myEnum());
+    this->publishMyEnum(myEnum());
   }
   doppel::Value variant() const override { return static_cast<doppel::Value>(m_object.variant()); }
   void setVariant(const doppel::Value& doppelValue) override {
     if constexpr (requires { m_object.setVariant(doppelValue); }) m_object.setVariant(doppelValue);
-    this->variantChanged(variant());
+    this->publishVariant(variant());
   }
   bool start() override {
     return m_object.start();
@@ -378,6 +442,9 @@ class ParentClassReplica {
 public:
   using MyEnum = ParentClassEnums::MyEnum;
   static const doppel::ClassInterface& interfaceDefinition() { return ParentClassInterface::get(); }
+  /// The classes of the CLASS members, all levels down: Node::acquire<ParentClassReplica> registers them
+  /// (hosts describe a child's class only to dynamic replicas).
+  static std::vector<doppel::ClassInterface> childInterfaces();
   explicit ParentClassReplica(std::shared_ptr<doppel::Replica> replica) : m_replica(std::move(replica)) {
     m_connections.emplace_back(m_replica->propertyChanged.connect([this](int index, const doppel::Value& v) {
       switch (index) {
@@ -439,6 +506,8 @@ public:
   std::shared_ptr<SubClassReplica> subClass() const;
   /// CLASS second: the child replica, or null while the source has none.
   std::shared_ptr<SubClassReplica> second() const;
+  /// MODEL tracks: the model replica, or null while the source has none.
+  std::shared_ptr<doppel::ModelReplica> tracks() const;
 
   doppel::Signal<std::string> textChanged;
   doppel::Signal<ParentClassEnums::MyEnum> myEnumChanged;
@@ -450,8 +519,12 @@ private:
   std::vector<doppel::ScopedConnection> m_connections;
   mutable std::shared_ptr<SubClassReplica> m_subClass;
   mutable std::shared_ptr<SubClassReplica> m_second;
+  mutable std::shared_ptr<doppel::ModelReplica> m_tracks;
 };
 
+inline std::vector<doppel::ClassInterface> ParentClassReplica::childInterfaces() {
+  return {SubClassInterface::get()};
+}
 inline SubClassSource* ParentClassSource::subClass() const {
   return dynamic_cast<SubClassSource*>(doppel::Source::child(3));
 }
@@ -462,6 +535,13 @@ inline std::shared_ptr<SubClassReplica> ParentClassReplica::subClass() const {
   if (!m_subClass || &m_subClass->replica() != raw.get())
     m_subClass = std::make_shared<SubClassReplica>(raw);
   return m_subClass;
+}
+inline std::shared_ptr<doppel::ModelReplica> ParentClassReplica::tracks() const {
+  auto raw = m_replica->child(4);
+  if (!raw) return nullptr;
+  if (!m_tracks || &m_tracks->replica() != raw.get())
+    m_tracks = std::make_shared<doppel::ModelReplica>(raw, doppel::ModelReplicaOptions{});
+  return m_tracks;
 }
 inline SubClassSource* ParentClassSource::second() const {
   return dynamic_cast<SubClassSource*>(doppel::Source::child(5));

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,12 +39,14 @@ struct CrLfInterface {
   }
 };
 
-/// The source side of CrLf: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of CrLf: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class CrLfSource : public doppel::Source {
 public:
   explicit CrLfSource(doppel::ClassInterface iface = CrLfInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual std::int32_t a() const = 0;
@@ -51,15 +54,29 @@ public:
   virtual void f(std::int32_t x) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void aChanged(std::int32_t doppelValue) {
+  void publishA(std::int32_t doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "int"));
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    aChanged(a());
+    publishA(a());
   }
 
+  doppel::Signal<std::int32_t> aChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          aChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushA(int)", [this](const std::vector<doppel::Value>& a) {
       setA(doppel::typed::fromValue<std::int32_t>(a.at(0)));
@@ -69,7 +86,7 @@ private:
       f(doppel::typed::fromValue<std::int32_t>(a.at(0)));
       return doppel::Value();
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -77,6 +94,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// CrLfSource with storage: starts at the .rep defaults, setters notify on change.
@@ -85,11 +104,11 @@ class CrLfSimpleSource : public CrLfSource {
 public:
   using CrLfSource::CrLfSource;
   std::int32_t a() const override { return doppel::typed::fromValue<std::int32_t>(property(0)); }
-  void setA(std::int32_t doppelValue) override { aChanged(doppelValue); }
+  void setA(std::int32_t doppelValue) override { publishA(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of CrLf (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of CrLf (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class CrLfSourceAdapter : public CrLfSource {
 public:
@@ -98,7 +117,7 @@ public:
   std::int32_t a() const override { return static_cast<std::int32_t>(m_object.a()); }
   void setA(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setA(doppelValue); }) m_object.setA(doppelValue);
-    this->aChanged(a());
+    this->publishA(a());
   }
   void f(std::int32_t x) override {
     m_object.f(x);
@@ -124,7 +143,7 @@ public:
           break;
       }
     }));
-    m_connections.emplace_back(m_replica->signalEmitted.connect([this](int index, const std::vector<doppel::Value>& a) {
+    m_connections.emplace_back(m_replica->signalEmitted.connect([](int index, const std::vector<doppel::Value>& a) {
       switch (index) {
         default:
           (void)a;

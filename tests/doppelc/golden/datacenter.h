@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,12 +40,14 @@ struct DataCenterInterface {
   }
 };
 
-/// The source side of DataCenter: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of DataCenter: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class DataCenterSource : public doppel::Source {
 public:
   explicit DataCenterSource(doppel::ClassInterface iface = DataCenterInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual float temperature() const = 0;
@@ -53,10 +56,10 @@ public:
   virtual void setRacks(const std::vector<std::int32_t>& doppelValue) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void temperatureChanged(float doppelValue) {
+  void publishTemperature(float doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "float"));
   }
-  void racksChanged(const std::vector<std::int32_t>& doppelValue) {
+  void publishRacks(const std::vector<std::int32_t>& doppelValue) {
     (void)setProperty(1, doppel::typed::toValue(doppelValue, "QList<int>"));
   }
   void racksUpdated(const std::vector<std::int32_t>& racks) {
@@ -64,11 +67,29 @@ public:
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    temperatureChanged(temperature());
-    racksChanged(racks());
+    publishTemperature(temperature());
+    publishRacks(racks());
   }
 
+  doppel::Signal<float> temperatureChanged;
+  doppel::Signal<std::vector<std::int32_t>> racksChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          temperatureChanged.emit(doppel::typed::fromValue<float>(v));
+          break;
+        case 1:
+          racksChanged.emit(doppel::typed::fromValue<std::vector<std::int32_t>>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushTemperature(float)", [this](const std::vector<doppel::Value>& a) {
       setTemperature(doppel::typed::fromValue<float>(a.at(0)));
@@ -78,7 +99,7 @@ private:
       setRacks(doppel::typed::fromValue<std::vector<std::int32_t>>(a.at(0)));
       return doppel::Value();
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -86,6 +107,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// DataCenterSource with storage: starts at the .rep defaults, setters notify on change.
@@ -94,13 +117,13 @@ class DataCenterSimpleSource : public DataCenterSource {
 public:
   using DataCenterSource::DataCenterSource;
   float temperature() const override { return doppel::typed::fromValue<float>(property(0)); }
-  void setTemperature(float doppelValue) override { temperatureChanged(doppelValue); }
+  void setTemperature(float doppelValue) override { publishTemperature(doppelValue); }
   std::vector<std::int32_t> racks() const override { return doppel::typed::fromValue<std::vector<std::int32_t>>(property(1)); }
-  void setRacks(const std::vector<std::int32_t>& doppelValue) override { racksChanged(doppelValue); }
+  void setRacks(const std::vector<std::int32_t>& doppelValue) override { publishRacks(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of DataCenter (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of DataCenter (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class DataCenterSourceAdapter : public DataCenterSource {
 public:
@@ -109,12 +132,12 @@ public:
   float temperature() const override { return static_cast<float>(m_object.temperature()); }
   void setTemperature(float doppelValue) override {
     if constexpr (requires { m_object.setTemperature(doppelValue); }) m_object.setTemperature(doppelValue);
-    this->temperatureChanged(temperature());
+    this->publishTemperature(temperature());
   }
   std::vector<std::int32_t> racks() const override { return static_cast<std::vector<std::int32_t>>(m_object.racks()); }
   void setRacks(const std::vector<std::int32_t>& doppelValue) override {
     if constexpr (requires { m_object.setRacks(doppelValue); }) m_object.setRacks(doppelValue);
-    this->racksChanged(racks());
+    this->publishRacks(racks());
   }
 
 private:

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,8 +64,10 @@ struct EngineInterface {
       b.property("cylinders", "int", doppel::PropertyMode::Constant, doppel::typed::toValue(std::int32_t(static_cast<std::int32_t>(4)), "int"));
       b.property("rpm", "int", doppel::PropertyMode::ReadWrite, doppel::typed::toValue(std::int32_t(static_cast<std::int32_t>(0)), "int"));
       b.property("started", "bool", doppel::PropertyMode::ReadWrite, doppel::typed::toValue(bool(static_cast<bool>(false)), "bool"));
+      b.persisted();
       b.property("engineType", "EngineType", doppel::PropertyMode::ReadWrite, doppel::typed::toValue(EngineEnums::EngineType(EngineEnums::EngineType::Gas), "EngineType"));
       b.property("purchasePrice", "double", doppel::PropertyMode::ReadPush);
+      b.persisted();
       b.slot("start", {}, "bool");
       b.slot("stop", {}, "void");
       b.slot("unnamedSlot", {}, "void");
@@ -77,13 +80,15 @@ struct EngineInterface {
   }
 };
 
-/// The source side of Engine: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of Engine: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class EngineSource : public doppel::Source {
 public:
   using EngineType = EngineEnums::EngineType;
   explicit EngineSource(doppel::ClassInterface iface = EngineInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual std::int32_t cylinders() const = 0;
@@ -104,31 +109,61 @@ public:
   virtual void setSharedTemperature(const doppel::Value& sharedTemperature) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void cylindersChanged(std::int32_t doppelValue) {
+  void publishCylinders(std::int32_t doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "int"));
   }
-  void rpmChanged(std::int32_t doppelValue) {
+  void publishRpm(std::int32_t doppelValue) {
     (void)setProperty(1, doppel::typed::toValue(doppelValue, "int"));
   }
-  void startedChanged(bool doppelValue) {
+  void publishStarted(bool doppelValue) {
     (void)setProperty(2, doppel::typed::toValue(doppelValue, "bool"));
   }
-  void engineTypeChanged(EngineEnums::EngineType doppelValue) {
+  void publishEngineType(EngineEnums::EngineType doppelValue) {
     (void)setProperty(3, doppel::typed::toValue(doppelValue, "EngineType"));
   }
-  void purchasePriceChanged(double doppelValue) {
+  void publishPurchasePrice(double doppelValue) {
     (void)setProperty(4, doppel::typed::toValue(doppelValue, "double"));
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    cylindersChanged(cylinders());
-    rpmChanged(rpm());
-    startedChanged(started());
-    engineTypeChanged(engineType());
-    purchasePriceChanged(purchasePrice());
+    publishCylinders(cylinders());
+    publishRpm(rpm());
+    publishStarted(started());
+    publishEngineType(engineType());
+    publishPurchasePrice(purchasePrice());
   }
 
+  doppel::Signal<std::int32_t> cylindersChanged;
+  doppel::Signal<std::int32_t> rpmChanged;
+  doppel::Signal<bool> startedChanged;
+  doppel::Signal<EngineEnums::EngineType> engineTypeChanged;
+  doppel::Signal<double> purchasePriceChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          cylindersChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 1:
+          rpmChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 2:
+          startedChanged.emit(doppel::typed::fromValue<bool>(v));
+          break;
+        case 3:
+          engineTypeChanged.emit(doppel::typed::fromValue<EngineEnums::EngineType>(v));
+          break;
+        case 4:
+          purchasePriceChanged.emit(doppel::typed::fromValue<double>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushPurchasePrice(double)", [this](const std::vector<doppel::Value>& a) {
       setPurchasePrice(doppel::typed::fromValue<double>(a.at(0)));
@@ -177,6 +212,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// EngineSource with storage: starts at the .rep defaults, setters notify on change.
@@ -185,19 +222,19 @@ class EngineSimpleSource : public EngineSource {
 public:
   using EngineSource::EngineSource;
   std::int32_t cylinders() const override { return doppel::typed::fromValue<std::int32_t>(property(0)); }
-  void setCylinders(std::int32_t doppelValue) override { cylindersChanged(doppelValue); }
+  void setCylinders(std::int32_t doppelValue) override { publishCylinders(doppelValue); }
   std::int32_t rpm() const override { return doppel::typed::fromValue<std::int32_t>(property(1)); }
-  void setRpm(std::int32_t doppelValue) override { rpmChanged(doppelValue); }
+  void setRpm(std::int32_t doppelValue) override { publishRpm(doppelValue); }
   bool started() const override { return doppel::typed::fromValue<bool>(property(2)); }
-  void setStarted(bool doppelValue) override { startedChanged(doppelValue); }
+  void setStarted(bool doppelValue) override { publishStarted(doppelValue); }
   EngineEnums::EngineType engineType() const override { return doppel::typed::fromValue<EngineEnums::EngineType>(property(3)); }
-  void setEngineType(EngineEnums::EngineType doppelValue) override { engineTypeChanged(doppelValue); }
+  void setEngineType(EngineEnums::EngineType doppelValue) override { publishEngineType(doppelValue); }
   double purchasePrice() const override { return doppel::typed::fromValue<double>(property(4)); }
-  void setPurchasePrice(double doppelValue) override { purchasePriceChanged(doppelValue); }
+  void setPurchasePrice(double doppelValue) override { publishPurchasePrice(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of Engine (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of Engine (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class EngineSourceAdapter : public EngineSource {
 public:
@@ -206,27 +243,27 @@ public:
   std::int32_t cylinders() const override { return static_cast<std::int32_t>(m_object.cylinders()); }
   void setCylinders(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setCylinders(doppelValue); }) m_object.setCylinders(doppelValue);
-    this->cylindersChanged(cylinders());
+    this->publishCylinders(cylinders());
   }
   std::int32_t rpm() const override { return static_cast<std::int32_t>(m_object.rpm()); }
   void setRpm(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setRpm(doppelValue); }) m_object.setRpm(doppelValue);
-    this->rpmChanged(rpm());
+    this->publishRpm(rpm());
   }
   bool started() const override { return static_cast<bool>(m_object.started()); }
   void setStarted(bool doppelValue) override {
     if constexpr (requires { m_object.setStarted(doppelValue); }) m_object.setStarted(doppelValue);
-    this->startedChanged(started());
+    this->publishStarted(started());
   }
   EngineEnums::EngineType engineType() const override { return static_cast<EngineEnums::EngineType>(m_object.engineType()); }
   void setEngineType(EngineEnums::EngineType doppelValue) override {
     if constexpr (requires { m_object.setEngineType(doppelValue); }) m_object.setEngineType(doppelValue);
-    this->engineTypeChanged(engineType());
+    this->publishEngineType(engineType());
   }
   double purchasePrice() const override { return static_cast<double>(m_object.purchasePrice()); }
   void setPurchasePrice(double doppelValue) override {
     if constexpr (requires { m_object.setPurchasePrice(doppelValue); }) m_object.setPurchasePrice(doppelValue);
-    this->purchasePriceChanged(purchasePrice());
+    this->publishPurchasePrice(purchasePrice());
   }
   bool start() override {
     return m_object.start();
@@ -280,7 +317,7 @@ public:
           break;
       }
     }));
-    m_connections.emplace_back(m_replica->signalEmitted.connect([this](int index, const std::vector<doppel::Value>& a) {
+    m_connections.emplace_back(m_replica->signalEmitted.connect([](int index, const std::vector<doppel::Value>& a) {
       switch (index) {
         default:
           (void)a;

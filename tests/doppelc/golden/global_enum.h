@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -118,13 +119,15 @@ struct TestClassInterface {
   }
 };
 
-/// The source side of TestClass: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of TestClass: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class TestClassSource : public doppel::Source {
 public:
   using ClassEnum = TestClassEnums::ClassEnum;
   explicit TestClassSource(doppel::ClassInterface iface = TestClassInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual TestEnumEnum::TestEnum testEnum() const = 0;
@@ -136,13 +139,13 @@ public:
   virtual void testEnumParamsInSlots(TestEnumEnum::TestEnum value, TestClassEnums::ClassEnum classValue) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void testEnumChanged(TestEnumEnum::TestEnum doppelValue) {
+  void publishTestEnum(TestEnumEnum::TestEnum doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "TestEnum"));
   }
-  void classEnumChanged(TestClassEnums::ClassEnum doppelValue) {
+  void publishClassEnum(TestClassEnums::ClassEnum doppelValue) {
     (void)setProperty(1, doppel::typed::toValue(doppelValue, "ClassEnum"));
   }
-  void scopedChanged(ScopedEnumEnum::ScopedEnum doppelValue) {
+  void publishScoped(ScopedEnumEnum::ScopedEnum doppelValue) {
     (void)setProperty(2, doppel::typed::toValue(doppelValue, "ScopedEnum"));
   }
   void classEnumChangedSignal(TestClassEnums::ClassEnum value) {
@@ -150,12 +153,34 @@ public:
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    testEnumChanged(testEnum());
-    classEnumChanged(classEnum());
-    scopedChanged(scoped());
+    publishTestEnum(testEnum());
+    publishClassEnum(classEnum());
+    publishScoped(scoped());
   }
 
+  doppel::Signal<TestEnumEnum::TestEnum> testEnumChanged;
+  doppel::Signal<TestClassEnums::ClassEnum> classEnumChanged;
+  doppel::Signal<ScopedEnumEnum::ScopedEnum> scopedChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          testEnumChanged.emit(doppel::typed::fromValue<TestEnumEnum::TestEnum>(v));
+          break;
+        case 1:
+          classEnumChanged.emit(doppel::typed::fromValue<TestClassEnums::ClassEnum>(v));
+          break;
+        case 2:
+          scopedChanged.emit(doppel::typed::fromValue<ScopedEnumEnum::ScopedEnum>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushTestEnum(TestEnum)", [this](const std::vector<doppel::Value>& a) {
       setTestEnum(doppel::typed::fromValue<TestEnumEnum::TestEnum>(a.at(0)));
@@ -180,6 +205,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// TestClassSource with storage: starts at the .rep defaults, setters notify on change.
@@ -188,15 +215,15 @@ class TestClassSimpleSource : public TestClassSource {
 public:
   using TestClassSource::TestClassSource;
   TestEnumEnum::TestEnum testEnum() const override { return doppel::typed::fromValue<TestEnumEnum::TestEnum>(property(0)); }
-  void setTestEnum(TestEnumEnum::TestEnum doppelValue) override { testEnumChanged(doppelValue); }
+  void setTestEnum(TestEnumEnum::TestEnum doppelValue) override { publishTestEnum(doppelValue); }
   TestClassEnums::ClassEnum classEnum() const override { return doppel::typed::fromValue<TestClassEnums::ClassEnum>(property(1)); }
-  void setClassEnum(TestClassEnums::ClassEnum doppelValue) override { classEnumChanged(doppelValue); }
+  void setClassEnum(TestClassEnums::ClassEnum doppelValue) override { publishClassEnum(doppelValue); }
   ScopedEnumEnum::ScopedEnum scoped() const override { return doppel::typed::fromValue<ScopedEnumEnum::ScopedEnum>(property(2)); }
-  void setScoped(ScopedEnumEnum::ScopedEnum doppelValue) override { scopedChanged(doppelValue); }
+  void setScoped(ScopedEnumEnum::ScopedEnum doppelValue) override { publishScoped(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of TestClass (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of TestClass (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class TestClassSourceAdapter : public TestClassSource {
 public:
@@ -205,17 +232,17 @@ public:
   TestEnumEnum::TestEnum testEnum() const override { return static_cast<TestEnumEnum::TestEnum>(m_object.testEnum()); }
   void setTestEnum(TestEnumEnum::TestEnum doppelValue) override {
     if constexpr (requires { m_object.setTestEnum(doppelValue); }) m_object.setTestEnum(doppelValue);
-    this->testEnumChanged(testEnum());
+    this->publishTestEnum(testEnum());
   }
   TestClassEnums::ClassEnum classEnum() const override { return static_cast<TestClassEnums::ClassEnum>(m_object.classEnum()); }
   void setClassEnum(TestClassEnums::ClassEnum doppelValue) override {
     if constexpr (requires { m_object.setClassEnum(doppelValue); }) m_object.setClassEnum(doppelValue);
-    this->classEnumChanged(classEnum());
+    this->publishClassEnum(classEnum());
   }
   ScopedEnumEnum::ScopedEnum scoped() const override { return static_cast<ScopedEnumEnum::ScopedEnum>(m_object.scoped()); }
   void setScoped(ScopedEnumEnum::ScopedEnum doppelValue) override {
     if constexpr (requires { m_object.setScoped(doppelValue); }) m_object.setScoped(doppelValue);
-    this->scopedChanged(scoped());
+    this->publishScoped(scoped());
   }
   void testEnumParamsInSlots(TestEnumEnum::TestEnum value, TestClassEnums::ClassEnum classValue) override {
     m_object.testEnumParamsInSlots(value, classValue);

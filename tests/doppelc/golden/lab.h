@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,8 @@
 #include "doppel/value.h"
 #include "doppel/source.h"
 #include "doppel/replica.h"
+#include "doppel/model.h"
+#include "doppel/model_replica.h"
 
 
 namespace GlobalEnumEnum {
@@ -91,12 +94,14 @@ struct ChildInterface {
   }
 };
 
-/// The source side of Child: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of Child: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class ChildSource : public doppel::Source {
 public:
   explicit ChildSource(doppel::ClassInterface iface = ChildInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual std::int32_t value() const = 0;
@@ -104,15 +109,29 @@ public:
   virtual void bump() = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void valueChanged(std::int32_t doppelValue) {
+  void publishValue(std::int32_t doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "int"));
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    valueChanged(value());
+    publishValue(value());
   }
 
+  doppel::Signal<std::int32_t> valueChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          valueChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushValue(int)", [this](const std::vector<doppel::Value>& a) {
       setValue(doppel::typed::fromValue<std::int32_t>(a.at(0)));
@@ -123,7 +142,7 @@ private:
       bump();
       return doppel::Value();
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -131,6 +150,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// ChildSource with storage: starts at the .rep defaults, setters notify on change.
@@ -139,11 +160,11 @@ class ChildSimpleSource : public ChildSource {
 public:
   using ChildSource::ChildSource;
   std::int32_t value() const override { return doppel::typed::fromValue<std::int32_t>(property(0)); }
-  void setValue(std::int32_t doppelValue) override { valueChanged(doppelValue); }
+  void setValue(std::int32_t doppelValue) override { publishValue(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of Child (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of Child (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class ChildSourceAdapter : public ChildSource {
 public:
@@ -152,7 +173,7 @@ public:
   std::int32_t value() const override { return static_cast<std::int32_t>(m_object.value()); }
   void setValue(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setValue(doppelValue); }) m_object.setValue(doppelValue);
-    this->valueChanged(value());
+    this->publishValue(value());
   }
   void bump() override {
     m_object.bump();
@@ -178,7 +199,7 @@ public:
           break;
       }
     }));
-    m_connections.emplace_back(m_replica->signalEmitted.connect([this](int index, const std::vector<doppel::Value>& a) {
+    m_connections.emplace_back(m_replica->signalEmitted.connect([](int index, const std::vector<doppel::Value>& a) {
       switch (index) {
         default:
           (void)a;
@@ -267,13 +288,15 @@ struct LabInterface {
   }
 };
 
-/// The source side of Lab: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of Lab: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class LabSource : public doppel::Source {
 public:
   using Mode = LabEnums::Mode;
   explicit LabSource(doppel::ClassInterface iface = LabInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual std::int32_t intProp() const = 0;
@@ -296,25 +319,25 @@ public:
   virtual void setModeSlot(LabEnums::Mode m) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void intPropChanged(std::int32_t doppelValue) {
+  void publishIntProp(std::int32_t doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "int"));
   }
-  void textChanged(const std::string& doppelValue) {
+  void publishText(const std::string& doppelValue) {
     (void)setProperty(1, doppel::typed::toValue(doppelValue, "QString"));
   }
-  void dblChanged(double doppelValue) {
+  void publishDbl(double doppelValue) {
     (void)setProperty(2, doppel::typed::toValue(doppelValue, "double"));
   }
-  void flagChanged(bool doppelValue) {
+  void publishFlag(bool doppelValue) {
     (void)setProperty(3, doppel::typed::toValue(doppelValue, "bool"));
   }
-  void modeChanged(LabEnums::Mode doppelValue) {
+  void publishMode(LabEnums::Mode doppelValue) {
     (void)setProperty(4, doppel::typed::toValue(doppelValue, "Mode"));
   }
-  void podChanged(const MyPod& doppelValue) {
+  void publishPod(const MyPod& doppelValue) {
     (void)setProperty(5, doppel::typed::toValue(doppelValue, "MyPod"));
   }
-  void listChanged(const std::vector<std::string>& doppelValue) {
+  void publishList(const std::vector<std::string>& doppelValue) {
     (void)setProperty(6, doppel::typed::toValue(doppelValue, "QStringList"));
   }
   void pinged(const std::string& msg, std::int32_t n) {
@@ -326,18 +349,68 @@ public:
   /// CLASS child: the child source (not owned), or null.
   ChildSource* child() const;
   doppel::Result<void> setChild(ChildSource* child);
+  /// MODEL tracks: the model remoted as this child (not owned), or null.
+  doppel::ItemModel* tracks() const { return m_tracksModel ? &m_tracksModel->model() : nullptr; }
+  /// Remotes `model` (kept alive by the caller) with the roles the .rep names, looked up in
+  /// its roleNames() as Qt's source does; null removes it.
+  doppel::Result<void> setTracks(doppel::ItemModel* model) {
+    std::unique_ptr<doppel::ModelAdapter> adapter;
+    if (model != nullptr)
+      adapter = std::make_unique<doppel::ModelAdapter>(*model, doppel::typed::roleIds(model->roleNames(), {"display", "edit"}));
+    if (auto r = doppel::Source::setChild(8, adapter.get()); !r) return r;
+    m_tracksModel = std::move(adapter);
+    return {};
+  }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    intPropChanged(intProp());
-    textChanged(text());
-    dblChanged(dbl());
-    flagChanged(flag());
-    modeChanged(mode());
-    podChanged(pod());
-    listChanged(list());
+    publishIntProp(intProp());
+    publishText(text());
+    publishDbl(dbl());
+    publishFlag(flag());
+    publishMode(mode());
+    publishPod(pod());
+    publishList(list());
   }
 
+  doppel::Signal<std::int32_t> intPropChanged;
+  doppel::Signal<std::string> textChanged;
+  doppel::Signal<double> dblChanged;
+  doppel::Signal<bool> flagChanged;
+  doppel::Signal<LabEnums::Mode> modeChanged;
+  doppel::Signal<MyPod> podChanged;
+  doppel::Signal<std::vector<std::string>> listChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          intPropChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 1:
+          textChanged.emit(doppel::typed::fromValue<std::string>(v));
+          break;
+        case 2:
+          dblChanged.emit(doppel::typed::fromValue<double>(v));
+          break;
+        case 3:
+          flagChanged.emit(doppel::typed::fromValue<bool>(v));
+          break;
+        case 4:
+          modeChanged.emit(doppel::typed::fromValue<LabEnums::Mode>(v));
+          break;
+        case 5:
+          podChanged.emit(doppel::typed::fromValue<MyPod>(v));
+          break;
+        case 6:
+          listChanged.emit(doppel::typed::fromValue<std::vector<std::string>>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushIntProp(int)", [this](const std::vector<doppel::Value>& a) {
       setIntProp(doppel::typed::fromValue<std::int32_t>(a.at(0)));
@@ -381,6 +454,9 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
+  std::unique_ptr<doppel::ModelAdapter> m_tracksModel;
 };
 
 /// LabSource with storage: starts at the .rep defaults, setters notify on change.
@@ -389,23 +465,23 @@ class LabSimpleSource : public LabSource {
 public:
   using LabSource::LabSource;
   std::int32_t intProp() const override { return doppel::typed::fromValue<std::int32_t>(property(0)); }
-  void setIntProp(std::int32_t doppelValue) override { intPropChanged(doppelValue); }
+  void setIntProp(std::int32_t doppelValue) override { publishIntProp(doppelValue); }
   std::string text() const override { return doppel::typed::fromValue<std::string>(property(1)); }
-  void setText(const std::string& doppelValue) override { textChanged(doppelValue); }
+  void setText(const std::string& doppelValue) override { publishText(doppelValue); }
   double dbl() const override { return doppel::typed::fromValue<double>(property(2)); }
-  void setDbl(double doppelValue) override { dblChanged(doppelValue); }
+  void setDbl(double doppelValue) override { publishDbl(doppelValue); }
   bool flag() const override { return doppel::typed::fromValue<bool>(property(3)); }
-  void setFlag(bool doppelValue) override { flagChanged(doppelValue); }
+  void setFlag(bool doppelValue) override { publishFlag(doppelValue); }
   LabEnums::Mode mode() const override { return doppel::typed::fromValue<LabEnums::Mode>(property(4)); }
-  void setMode(LabEnums::Mode doppelValue) override { modeChanged(doppelValue); }
+  void setMode(LabEnums::Mode doppelValue) override { publishMode(doppelValue); }
   MyPod pod() const override { return doppel::typed::fromValue<MyPod>(property(5)); }
-  void setPod(const MyPod& doppelValue) override { podChanged(doppelValue); }
+  void setPod(const MyPod& doppelValue) override { publishPod(doppelValue); }
   std::vector<std::string> list() const override { return doppel::typed::fromValue<std::vector<std::string>>(property(6)); }
-  void setList(const std::vector<std::string>& doppelValue) override { listChanged(doppelValue); }
+  void setList(const std::vector<std::string>& doppelValue) override { publishList(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of Lab (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of Lab (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class LabSourceAdapter : public LabSource {
 public:
@@ -414,37 +490,37 @@ public:
   std::int32_t intProp() const override { return static_cast<std::int32_t>(m_object.intProp()); }
   void setIntProp(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setIntProp(doppelValue); }) m_object.setIntProp(doppelValue);
-    this->intPropChanged(intProp());
+    this->publishIntProp(intProp());
   }
   std::string text() const override { return static_cast<std::string>(m_object.text()); }
   void setText(const std::string& doppelValue) override {
     if constexpr (requires { m_object.setText(doppelValue); }) m_object.setText(doppelValue);
-    this->textChanged(text());
+    this->publishText(text());
   }
   double dbl() const override { return static_cast<double>(m_object.dbl()); }
   void setDbl(double doppelValue) override {
     if constexpr (requires { m_object.setDbl(doppelValue); }) m_object.setDbl(doppelValue);
-    this->dblChanged(dbl());
+    this->publishDbl(dbl());
   }
   bool flag() const override { return static_cast<bool>(m_object.flag()); }
   void setFlag(bool doppelValue) override {
     if constexpr (requires { m_object.setFlag(doppelValue); }) m_object.setFlag(doppelValue);
-    this->flagChanged(flag());
+    this->publishFlag(flag());
   }
   LabEnums::Mode mode() const override { return static_cast<LabEnums::Mode>(m_object.mode()); }
   void setMode(LabEnums::Mode doppelValue) override {
     if constexpr (requires { m_object.setMode(doppelValue); }) m_object.setMode(doppelValue);
-    this->modeChanged(mode());
+    this->publishMode(mode());
   }
   MyPod pod() const override { return static_cast<MyPod>(m_object.pod()); }
   void setPod(const MyPod& doppelValue) override {
     if constexpr (requires { m_object.setPod(doppelValue); }) m_object.setPod(doppelValue);
-    this->podChanged(pod());
+    this->publishPod(pod());
   }
   std::vector<std::string> list() const override { return static_cast<std::vector<std::string>>(m_object.list()); }
   void setList(const std::vector<std::string>& doppelValue) override {
     if constexpr (requires { m_object.setList(doppelValue); }) m_object.setList(doppelValue);
-    this->listChanged(list());
+    this->publishList(list());
   }
   std::int32_t add(std::int32_t a, std::int32_t b) override {
     return m_object.add(a, b);
@@ -469,6 +545,9 @@ class LabReplica {
 public:
   using Mode = LabEnums::Mode;
   static const doppel::ClassInterface& interfaceDefinition() { return LabInterface::get(); }
+  /// The classes of the CLASS members, all levels down: Node::acquire<LabReplica> registers them
+  /// (hosts describe a child's class only to dynamic replicas).
+  static std::vector<doppel::ClassInterface> childInterfaces();
   explicit LabReplica(std::shared_ptr<doppel::Replica> replica) : m_replica(std::move(replica)) {
     m_connections.emplace_back(m_replica->propertyChanged.connect([this](int index, const doppel::Value& v) {
       switch (index) {
@@ -554,6 +633,8 @@ public:
   doppel::PendingReply setModeSlot(LabEnums::Mode m) { return m_replica->call("setModeSlot(Mode)", {doppel::typed::toValue(m, "Mode")}); }
   /// CLASS child: the child replica, or null while the source has none.
   std::shared_ptr<ChildReplica> child() const;
+  /// MODEL tracks: the model replica, or null while the source has none.
+  std::shared_ptr<doppel::ModelReplica> tracks() const;
 
   doppel::Signal<std::int32_t> intPropChanged;
   doppel::Signal<std::string> textChanged;
@@ -569,8 +650,12 @@ private:
   std::shared_ptr<doppel::Replica> m_replica;
   std::vector<doppel::ScopedConnection> m_connections;
   mutable std::shared_ptr<ChildReplica> m_child;
+  mutable std::shared_ptr<doppel::ModelReplica> m_tracks;
 };
 
+inline std::vector<doppel::ClassInterface> LabReplica::childInterfaces() {
+  return {ChildInterface::get()};
+}
 inline ChildSource* LabSource::child() const {
   return dynamic_cast<ChildSource*>(doppel::Source::child(7));
 }
@@ -581,4 +666,11 @@ inline std::shared_ptr<ChildReplica> LabReplica::child() const {
   if (!m_child || &m_child->replica() != raw.get())
     m_child = std::make_shared<ChildReplica>(raw);
   return m_child;
+}
+inline std::shared_ptr<doppel::ModelReplica> LabReplica::tracks() const {
+  auto raw = m_replica->child(8);
+  if (!raw) return nullptr;
+  if (!m_tracks || &m_tracks->replica() != raw.get())
+    m_tracks = std::make_shared<doppel::ModelReplica>(raw, doppel::ModelReplicaOptions{});
+  return m_tracks;
 }

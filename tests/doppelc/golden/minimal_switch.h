@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,12 +39,14 @@ struct SimpleSwitchInterface {
   }
 };
 
-/// The source side of SimpleSwitch: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of SimpleSwitch: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class SimpleSwitchSource : public doppel::Source {
 public:
   explicit SimpleSwitchSource(doppel::ClassInterface iface = SimpleSwitchInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual bool currState() const = 0;
@@ -51,15 +54,29 @@ public:
   virtual void server_slot(bool clientState) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void currStateChanged(bool doppelValue) {
+  void publishCurrState(bool doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "bool"));
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    currStateChanged(currState());
+    publishCurrState(currState());
   }
 
+  doppel::Signal<bool> currStateChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          currStateChanged.emit(doppel::typed::fromValue<bool>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushCurrState(bool)", [this](const std::vector<doppel::Value>& a) {
       setCurrState(doppel::typed::fromValue<bool>(a.at(0)));
@@ -69,7 +86,7 @@ private:
       server_slot(doppel::typed::fromValue<bool>(a.at(0)));
       return doppel::Value();
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -77,6 +94,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// SimpleSwitchSource with storage: starts at the .rep defaults, setters notify on change.
@@ -85,11 +104,11 @@ class SimpleSwitchSimpleSource : public SimpleSwitchSource {
 public:
   using SimpleSwitchSource::SimpleSwitchSource;
   bool currState() const override { return doppel::typed::fromValue<bool>(property(0)); }
-  void setCurrState(bool doppelValue) override { currStateChanged(doppelValue); }
+  void setCurrState(bool doppelValue) override { publishCurrState(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of SimpleSwitch (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of SimpleSwitch (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class SimpleSwitchSourceAdapter : public SimpleSwitchSource {
 public:
@@ -98,7 +117,7 @@ public:
   bool currState() const override { return static_cast<bool>(m_object.currState()); }
   void setCurrState(bool doppelValue) override {
     if constexpr (requires { m_object.setCurrState(doppelValue); }) m_object.setCurrState(doppelValue);
-    this->currStateChanged(currState());
+    this->publishCurrState(currState());
   }
   void server_slot(bool clientState) override {
     m_object.server_slot(clientState);
@@ -124,7 +143,7 @@ public:
           break;
       }
     }));
-    m_connections.emplace_back(m_replica->signalEmitted.connect([this](int index, const std::vector<doppel::Value>& a) {
+    m_connections.emplace_back(m_replica->signalEmitted.connect([](int index, const std::vector<doppel::Value>& a) {
       switch (index) {
         default:
           (void)a;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,8 @@
 #include "doppel/value.h"
 #include "doppel/source.h"
 #include "doppel/replica.h"
+#include "doppel/model.h"
+#include "doppel/model_replica.h"
 
 
 class MediaModelSource;
@@ -40,33 +43,85 @@ struct MediaModelInterface {
   }
 };
 
-/// The source side of MediaModel: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of MediaModel: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class MediaModelSource : public doppel::Source {
 public:
   explicit MediaModelSource(doppel::ClassInterface iface = MediaModelInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual std::string name() const = 0;
   virtual void setName(const std::string& doppelValue) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void nameChanged(const std::string& doppelValue) {
+  void publishName(const std::string& doppelValue) {
     (void)setProperty(3, doppel::typed::toValue(doppelValue, "QString"));
+  }
+  /// MODEL tracks: the model remoted as this child (not owned), or null.
+  doppel::ItemModel* tracks() const { return m_tracksModel ? &m_tracksModel->model() : nullptr; }
+  /// Remotes `model` (kept alive by the caller) with the roles the .rep names, looked up in
+  /// its roleNames() as Qt's source does; null removes it.
+  doppel::Result<void> setTracks(doppel::ItemModel* model) {
+    std::unique_ptr<doppel::ModelAdapter> adapter;
+    if (model != nullptr)
+      adapter = std::make_unique<doppel::ModelAdapter>(*model, doppel::typed::roleIds(model->roleNames(), {"display"}));
+    if (auto r = doppel::Source::setChild(0, adapter.get()); !r) return r;
+    m_tracksModel = std::move(adapter);
+    return {};
+  }
+  /// MODEL playlist: the model remoted as this child (not owned), or null.
+  doppel::ItemModel* playlist() const { return m_playlistModel ? &m_playlistModel->model() : nullptr; }
+  /// Remotes `model` (kept alive by the caller) with the roles the .rep names, looked up in
+  /// its roleNames() as Qt's source does; null removes it.
+  doppel::Result<void> setPlaylist(doppel::ItemModel* model) {
+    std::unique_ptr<doppel::ModelAdapter> adapter;
+    if (model != nullptr)
+      adapter = std::make_unique<doppel::ModelAdapter>(*model, doppel::typed::roleIds(model->roleNames(), {"title", "artist", "album"}));
+    if (auto r = doppel::Source::setChild(1, adapter.get()); !r) return r;
+    m_playlistModel = std::move(adapter);
+    return {};
+  }
+  /// MODEL sorted: the model remoted as this child (not owned), or null.
+  doppel::ItemModel* sorted() const { return m_sortedModel ? &m_sortedModel->model() : nullptr; }
+  /// Remotes `model` (kept alive by the caller) with the roles the .rep names, looked up in
+  /// its roleNames() as Qt's source does; null removes it.
+  doppel::Result<void> setSorted(doppel::ItemModel* model) {
+    std::unique_ptr<doppel::ModelAdapter> adapter;
+    if (model != nullptr)
+      adapter = std::make_unique<doppel::ModelAdapter>(*model, doppel::typed::roleIds(model->roleNames(), {"zeta", "alpha", "Mid"}));
+    if (auto r = doppel::Source::setChild(2, adapter.get()); !r) return r;
+    m_sortedModel = std::move(adapter);
+    return {};
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    nameChanged(name());
+    publishName(name());
   }
 
+  doppel::Signal<std::string> nameChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 3:
+          nameChanged.emit(doppel::typed::fromValue<std::string>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushName(QString)", [this](const std::vector<doppel::Value>& a) {
       setName(doppel::typed::fromValue<std::string>(a.at(0)));
       return doppel::Value();
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -74,6 +129,11 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
+  std::unique_ptr<doppel::ModelAdapter> m_tracksModel;
+  std::unique_ptr<doppel::ModelAdapter> m_playlistModel;
+  std::unique_ptr<doppel::ModelAdapter> m_sortedModel;
 };
 
 /// MediaModelSource with storage: starts at the .rep defaults, setters notify on change.
@@ -82,11 +142,11 @@ class MediaModelSimpleSource : public MediaModelSource {
 public:
   using MediaModelSource::MediaModelSource;
   std::string name() const override { return doppel::typed::fromValue<std::string>(property(3)); }
-  void setName(const std::string& doppelValue) override { nameChanged(doppelValue); }
+  void setName(const std::string& doppelValue) override { publishName(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of MediaModel (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of MediaModel (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class MediaModelSourceAdapter : public MediaModelSource {
 public:
@@ -95,7 +155,7 @@ public:
   std::string name() const override { return static_cast<std::string>(m_object.name()); }
   void setName(const std::string& doppelValue) override {
     if constexpr (requires { m_object.setName(doppelValue); }) m_object.setName(doppelValue);
-    this->nameChanged(name());
+    this->publishName(name());
   }
 
 private:
@@ -118,7 +178,7 @@ public:
           break;
       }
     }));
-    m_connections.emplace_back(m_replica->signalEmitted.connect([this](int index, const std::vector<doppel::Value>& a) {
+    m_connections.emplace_back(m_replica->signalEmitted.connect([](int index, const std::vector<doppel::Value>& a) {
       switch (index) {
         default:
           (void)a;
@@ -140,11 +200,41 @@ public:
   doppel::PendingReply pushName(const std::string& doppelValue) {
     return m_replica->call("pushName(QString)", {doppel::typed::toValue(doppelValue, "QString")});
   }
+  /// MODEL tracks: the model replica, or null while the source has none.
+  std::shared_ptr<doppel::ModelReplica> tracks() const;
+  /// MODEL playlist: the model replica, or null while the source has none.
+  std::shared_ptr<doppel::ModelReplica> playlist() const;
+  /// MODEL sorted: the model replica, or null while the source has none.
+  std::shared_ptr<doppel::ModelReplica> sorted() const;
 
   doppel::Signal<std::string> nameChanged;
 
 private:
   std::shared_ptr<doppel::Replica> m_replica;
   std::vector<doppel::ScopedConnection> m_connections;
+  mutable std::shared_ptr<doppel::ModelReplica> m_tracks;
+  mutable std::shared_ptr<doppel::ModelReplica> m_playlist;
+  mutable std::shared_ptr<doppel::ModelReplica> m_sorted;
 };
 
+inline std::shared_ptr<doppel::ModelReplica> MediaModelReplica::tracks() const {
+  auto raw = m_replica->child(0);
+  if (!raw) return nullptr;
+  if (!m_tracks || &m_tracks->replica() != raw.get())
+    m_tracks = std::make_shared<doppel::ModelReplica>(raw, doppel::ModelReplicaOptions{});
+  return m_tracks;
+}
+inline std::shared_ptr<doppel::ModelReplica> MediaModelReplica::playlist() const {
+  auto raw = m_replica->child(1);
+  if (!raw) return nullptr;
+  if (!m_playlist || &m_playlist->replica() != raw.get())
+    m_playlist = std::make_shared<doppel::ModelReplica>(raw, doppel::ModelReplicaOptions{});
+  return m_playlist;
+}
+inline std::shared_ptr<doppel::ModelReplica> MediaModelReplica::sorted() const {
+  auto raw = m_replica->child(2);
+  if (!raw) return nullptr;
+  if (!m_sorted || &m_sorted->replica() != raw.get())
+    m_sorted = std::make_shared<doppel::ModelReplica>(raw, doppel::ModelReplicaOptions{});
+  return m_sorted;
+}

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,8 +39,11 @@ struct ModesInterface {
       b.property("rw", "int", doppel::PropertyMode::ReadWrite);
       b.property("sos", "int", doppel::PropertyMode::SourceOnlySetter);
       b.property("persisted", "int", doppel::PropertyMode::ReadPush);
+      b.persisted();
       b.property("rwPersisted", "int", doppel::PropertyMode::ReadWrite);
+      b.persisted();
       b.property("persistedRo", "int", doppel::PropertyMode::ReadOnly);
+      b.persisted();
       b.property("quoted", "QString", doppel::PropertyMode::ReadWrite, doppel::typed::toValue(std::string(std::string("a b, c")), "QString"));
       return b.build();
     }();
@@ -47,12 +51,14 @@ struct ModesInterface {
   }
 };
 
-/// The source side of Modes: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of Modes: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class ModesSource : public doppel::Source {
 public:
   explicit ModesSource(doppel::ClassInterface iface = ModesInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual std::int32_t pushed() const = 0;
@@ -79,55 +85,109 @@ public:
   virtual void setQuoted(const std::string& doppelValue) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void pushedChanged(std::int32_t doppelValue) {
+  void publishPushed(std::int32_t doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "int"));
   }
-  void pushedExplicitChanged(std::int32_t doppelValue) {
+  void publishPushedExplicit(std::int32_t doppelValue) {
     (void)setProperty(1, doppel::typed::toValue(doppelValue, "int"));
   }
-  void roChanged(std::int32_t doppelValue) {
+  void publishRo(std::int32_t doppelValue) {
     (void)setProperty(2, doppel::typed::toValue(doppelValue, "int"));
   }
-  void constantChanged(std::int32_t doppelValue) {
+  void publishConstant(std::int32_t doppelValue) {
     (void)setProperty(3, doppel::typed::toValue(doppelValue, "int"));
   }
-  void roConstantChanged(std::int32_t doppelValue) {
+  void publishRoConstant(std::int32_t doppelValue) {
     (void)setProperty(4, doppel::typed::toValue(doppelValue, "int"));
   }
-  void rwChanged(std::int32_t doppelValue) {
+  void publishRw(std::int32_t doppelValue) {
     (void)setProperty(5, doppel::typed::toValue(doppelValue, "int"));
   }
-  void sosChanged(std::int32_t doppelValue) {
+  void publishSos(std::int32_t doppelValue) {
     (void)setProperty(6, doppel::typed::toValue(doppelValue, "int"));
   }
-  void persistedChanged(std::int32_t doppelValue) {
+  void publishPersisted(std::int32_t doppelValue) {
     (void)setProperty(7, doppel::typed::toValue(doppelValue, "int"));
   }
-  void rwPersistedChanged(std::int32_t doppelValue) {
+  void publishRwPersisted(std::int32_t doppelValue) {
     (void)setProperty(8, doppel::typed::toValue(doppelValue, "int"));
   }
-  void persistedRoChanged(std::int32_t doppelValue) {
+  void publishPersistedRo(std::int32_t doppelValue) {
     (void)setProperty(9, doppel::typed::toValue(doppelValue, "int"));
   }
-  void quotedChanged(const std::string& doppelValue) {
+  void publishQuoted(const std::string& doppelValue) {
     (void)setProperty(10, doppel::typed::toValue(doppelValue, "QString"));
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    pushedChanged(pushed());
-    pushedExplicitChanged(pushedExplicit());
-    roChanged(ro());
-    constantChanged(constant());
-    roConstantChanged(roConstant());
-    rwChanged(rw());
-    sosChanged(sos());
-    persistedChanged(persisted());
-    rwPersistedChanged(rwPersisted());
-    persistedRoChanged(persistedRo());
-    quotedChanged(quoted());
+    publishPushed(pushed());
+    publishPushedExplicit(pushedExplicit());
+    publishRo(ro());
+    publishConstant(constant());
+    publishRoConstant(roConstant());
+    publishRw(rw());
+    publishSos(sos());
+    publishPersisted(persisted());
+    publishRwPersisted(rwPersisted());
+    publishPersistedRo(persistedRo());
+    publishQuoted(quoted());
   }
 
+  doppel::Signal<std::int32_t> pushedChanged;
+  doppel::Signal<std::int32_t> pushedExplicitChanged;
+  doppel::Signal<std::int32_t> roChanged;
+  doppel::Signal<std::int32_t> constantChanged;
+  doppel::Signal<std::int32_t> roConstantChanged;
+  doppel::Signal<std::int32_t> rwChanged;
+  doppel::Signal<std::int32_t> sosChanged;
+  doppel::Signal<std::int32_t> persistedChanged;
+  doppel::Signal<std::int32_t> rwPersistedChanged;
+  doppel::Signal<std::int32_t> persistedRoChanged;
+  doppel::Signal<std::string> quotedChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          pushedChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 1:
+          pushedExplicitChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 2:
+          roChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 3:
+          constantChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 4:
+          roConstantChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 5:
+          rwChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 6:
+          sosChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 7:
+          persistedChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 8:
+          rwPersistedChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 9:
+          persistedRoChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 10:
+          quotedChanged.emit(doppel::typed::fromValue<std::string>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushPushed(int)", [this](const std::vector<doppel::Value>& a) {
       setPushed(doppel::typed::fromValue<std::int32_t>(a.at(0)));
@@ -158,6 +218,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// ModesSource with storage: starts at the .rep defaults, setters notify on change.
@@ -166,31 +228,31 @@ class ModesSimpleSource : public ModesSource {
 public:
   using ModesSource::ModesSource;
   std::int32_t pushed() const override { return doppel::typed::fromValue<std::int32_t>(property(0)); }
-  void setPushed(std::int32_t doppelValue) override { pushedChanged(doppelValue); }
+  void setPushed(std::int32_t doppelValue) override { publishPushed(doppelValue); }
   std::int32_t pushedExplicit() const override { return doppel::typed::fromValue<std::int32_t>(property(1)); }
-  void setPushedExplicit(std::int32_t doppelValue) override { pushedExplicitChanged(doppelValue); }
+  void setPushedExplicit(std::int32_t doppelValue) override { publishPushedExplicit(doppelValue); }
   std::int32_t ro() const override { return doppel::typed::fromValue<std::int32_t>(property(2)); }
-  void setRo(std::int32_t doppelValue) override { roChanged(doppelValue); }
+  void setRo(std::int32_t doppelValue) override { publishRo(doppelValue); }
   std::int32_t constant() const override { return doppel::typed::fromValue<std::int32_t>(property(3)); }
-  void setConstant(std::int32_t doppelValue) override { constantChanged(doppelValue); }
+  void setConstant(std::int32_t doppelValue) override { publishConstant(doppelValue); }
   std::int32_t roConstant() const override { return doppel::typed::fromValue<std::int32_t>(property(4)); }
-  void setRoConstant(std::int32_t doppelValue) override { roConstantChanged(doppelValue); }
+  void setRoConstant(std::int32_t doppelValue) override { publishRoConstant(doppelValue); }
   std::int32_t rw() const override { return doppel::typed::fromValue<std::int32_t>(property(5)); }
-  void setRw(std::int32_t doppelValue) override { rwChanged(doppelValue); }
+  void setRw(std::int32_t doppelValue) override { publishRw(doppelValue); }
   std::int32_t sos() const override { return doppel::typed::fromValue<std::int32_t>(property(6)); }
-  void setSos(std::int32_t doppelValue) override { sosChanged(doppelValue); }
+  void setSos(std::int32_t doppelValue) override { publishSos(doppelValue); }
   std::int32_t persisted() const override { return doppel::typed::fromValue<std::int32_t>(property(7)); }
-  void setPersisted(std::int32_t doppelValue) override { persistedChanged(doppelValue); }
+  void setPersisted(std::int32_t doppelValue) override { publishPersisted(doppelValue); }
   std::int32_t rwPersisted() const override { return doppel::typed::fromValue<std::int32_t>(property(8)); }
-  void setRwPersisted(std::int32_t doppelValue) override { rwPersistedChanged(doppelValue); }
+  void setRwPersisted(std::int32_t doppelValue) override { publishRwPersisted(doppelValue); }
   std::int32_t persistedRo() const override { return doppel::typed::fromValue<std::int32_t>(property(9)); }
-  void setPersistedRo(std::int32_t doppelValue) override { persistedRoChanged(doppelValue); }
+  void setPersistedRo(std::int32_t doppelValue) override { publishPersistedRo(doppelValue); }
   std::string quoted() const override { return doppel::typed::fromValue<std::string>(property(10)); }
-  void setQuoted(const std::string& doppelValue) override { quotedChanged(doppelValue); }
+  void setQuoted(const std::string& doppelValue) override { publishQuoted(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of Modes (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of Modes (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class ModesSourceAdapter : public ModesSource {
 public:
@@ -199,57 +261,57 @@ public:
   std::int32_t pushed() const override { return static_cast<std::int32_t>(m_object.pushed()); }
   void setPushed(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setPushed(doppelValue); }) m_object.setPushed(doppelValue);
-    this->pushedChanged(pushed());
+    this->publishPushed(pushed());
   }
   std::int32_t pushedExplicit() const override { return static_cast<std::int32_t>(m_object.pushedExplicit()); }
   void setPushedExplicit(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setPushedExplicit(doppelValue); }) m_object.setPushedExplicit(doppelValue);
-    this->pushedExplicitChanged(pushedExplicit());
+    this->publishPushedExplicit(pushedExplicit());
   }
   std::int32_t ro() const override { return static_cast<std::int32_t>(m_object.ro()); }
   void setRo(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setRo(doppelValue); }) m_object.setRo(doppelValue);
-    this->roChanged(ro());
+    this->publishRo(ro());
   }
   std::int32_t constant() const override { return static_cast<std::int32_t>(m_object.constant()); }
   void setConstant(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setConstant(doppelValue); }) m_object.setConstant(doppelValue);
-    this->constantChanged(constant());
+    this->publishConstant(constant());
   }
   std::int32_t roConstant() const override { return static_cast<std::int32_t>(m_object.roConstant()); }
   void setRoConstant(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setRoConstant(doppelValue); }) m_object.setRoConstant(doppelValue);
-    this->roConstantChanged(roConstant());
+    this->publishRoConstant(roConstant());
   }
   std::int32_t rw() const override { return static_cast<std::int32_t>(m_object.rw()); }
   void setRw(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setRw(doppelValue); }) m_object.setRw(doppelValue);
-    this->rwChanged(rw());
+    this->publishRw(rw());
   }
   std::int32_t sos() const override { return static_cast<std::int32_t>(m_object.sos()); }
   void setSos(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setSos(doppelValue); }) m_object.setSos(doppelValue);
-    this->sosChanged(sos());
+    this->publishSos(sos());
   }
   std::int32_t persisted() const override { return static_cast<std::int32_t>(m_object.persisted()); }
   void setPersisted(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setPersisted(doppelValue); }) m_object.setPersisted(doppelValue);
-    this->persistedChanged(persisted());
+    this->publishPersisted(persisted());
   }
   std::int32_t rwPersisted() const override { return static_cast<std::int32_t>(m_object.rwPersisted()); }
   void setRwPersisted(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setRwPersisted(doppelValue); }) m_object.setRwPersisted(doppelValue);
-    this->rwPersistedChanged(rwPersisted());
+    this->publishRwPersisted(rwPersisted());
   }
   std::int32_t persistedRo() const override { return static_cast<std::int32_t>(m_object.persistedRo()); }
   void setPersistedRo(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setPersistedRo(doppelValue); }) m_object.setPersistedRo(doppelValue);
-    this->persistedRoChanged(persistedRo());
+    this->publishPersistedRo(persistedRo());
   }
   std::string quoted() const override { return static_cast<std::string>(m_object.quoted()); }
   void setQuoted(const std::string& doppelValue) override {
     if constexpr (requires { m_object.setQuoted(doppelValue); }) m_object.setQuoted(doppelValue);
-    this->quotedChanged(quoted());
+    this->publishQuoted(quoted());
   }
 
 private:
@@ -302,7 +364,7 @@ public:
           break;
       }
     }));
-    m_connections.emplace_back(m_replica->signalEmitted.connect([this](int index, const std::vector<doppel::Value>& a) {
+    m_connections.emplace_back(m_replica->signalEmitted.connect([](int index, const std::vector<doppel::Value>& a) {
       switch (index) {
         default:
           (void)a;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,12 +40,14 @@ struct PingPongInterface {
   }
 };
 
-/// The source side of PingPong: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of PingPong: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class PingPongSource : public doppel::Source {
 public:
   explicit PingPongSource(doppel::ClassInterface iface = PingPongInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual void ping(const std::string& message) = 0;
@@ -58,7 +61,10 @@ public:
   void publishAll() {
   }
 
+
 private:
+  void installChangeSignals() {
+  }
   void installHandlers() {
     (void)onCall("ping(QString)", [this](const std::vector<doppel::Value>& a) {
       ping(doppel::typed::fromValue<std::string>(a.at(0)));
@@ -69,7 +75,7 @@ private:
       quit();
       return doppel::Value();
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -77,6 +83,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// PingPongSource with storage: starts at the .rep defaults, setters notify on change.
@@ -87,7 +95,7 @@ public:
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of PingPong (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of PingPong (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class PingPongSourceAdapter : public PingPongSource {
 public:
@@ -110,7 +118,7 @@ class PingPongReplica {
 public:
   static const doppel::ClassInterface& interfaceDefinition() { return PingPongInterface::get(); }
   explicit PingPongReplica(std::shared_ptr<doppel::Replica> replica) : m_replica(std::move(replica)) {
-    m_connections.emplace_back(m_replica->propertyChanged.connect([this](int index, const doppel::Value& v) {
+    m_connections.emplace_back(m_replica->propertyChanged.connect([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;

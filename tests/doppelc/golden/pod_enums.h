@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -89,7 +90,7 @@ struct doppel::typed::Convert<PodList> {
 
 /// POD Wide: travels as a gadget (one value per member, in order).
 struct Wide {
-  doppel::Value counts{};
+  std::map<std::string, std::int32_t> counts{};
   std::vector<std::vector<std::int32_t>> nested{};
   friend bool operator==(const Wide&, const Wide&) = default;
   static doppel::GadgetDef gadgetDef() {
@@ -104,7 +105,7 @@ struct doppel::typed::Convert<Wide> {
   static Wide from(const doppel::Value& v) {
     Wide out;
     const auto& items = v.toList();
-    if (items.size() > 0) out.counts = doppel::typed::fromValue<doppel::Value>(items[0]);
+    if (items.size() > 0) out.counts = doppel::typed::fromValue<std::map<std::string, std::int32_t>>(items[0]);
     if (items.size() > 1) out.nested = doppel::typed::fromValue<std::vector<std::vector<std::int32_t>>>(items[1]);
     return out;
   }
@@ -134,12 +135,14 @@ struct PodUserInterface {
   }
 };
 
-/// The source side of PodUser: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of PodUser: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class PodUserSource : public doppel::Source {
 public:
   explicit PodUserSource(doppel::ClassInterface iface = PodUserInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual PodTypes types() const = 0;
@@ -150,23 +153,45 @@ public:
   virtual void setWide(const Wide& doppelValue) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void typesChanged(const PodTypes& doppelValue) {
+  void publishTypes(const PodTypes& doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "PodTypes"));
   }
-  void listChanged(const PodList& doppelValue) {
+  void publishList(const PodList& doppelValue) {
     (void)setProperty(1, doppel::typed::toValue(doppelValue, "PodList"));
   }
-  void wideChanged(const Wide& doppelValue) {
+  void publishWide(const Wide& doppelValue) {
     (void)setProperty(2, doppel::typed::toValue(doppelValue, "Wide"));
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    typesChanged(types());
-    listChanged(list());
-    wideChanged(wide());
+    publishTypes(types());
+    publishList(list());
+    publishWide(wide());
   }
 
+  doppel::Signal<PodTypes> typesChanged;
+  doppel::Signal<PodList> listChanged;
+  doppel::Signal<Wide> wideChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          typesChanged.emit(doppel::typed::fromValue<PodTypes>(v));
+          break;
+        case 1:
+          listChanged.emit(doppel::typed::fromValue<PodList>(v));
+          break;
+        case 2:
+          wideChanged.emit(doppel::typed::fromValue<Wide>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushTypes(PodTypes)", [this](const std::vector<doppel::Value>& a) {
       setTypes(doppel::typed::fromValue<PodTypes>(a.at(0)));
@@ -180,7 +205,7 @@ private:
       setWide(doppel::typed::fromValue<Wide>(a.at(0)));
       return doppel::Value();
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -188,6 +213,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// PodUserSource with storage: starts at the .rep defaults, setters notify on change.
@@ -196,15 +223,15 @@ class PodUserSimpleSource : public PodUserSource {
 public:
   using PodUserSource::PodUserSource;
   PodTypes types() const override { return doppel::typed::fromValue<PodTypes>(property(0)); }
-  void setTypes(const PodTypes& doppelValue) override { typesChanged(doppelValue); }
+  void setTypes(const PodTypes& doppelValue) override { publishTypes(doppelValue); }
   PodList list() const override { return doppel::typed::fromValue<PodList>(property(1)); }
-  void setList(const PodList& doppelValue) override { listChanged(doppelValue); }
+  void setList(const PodList& doppelValue) override { publishList(doppelValue); }
   Wide wide() const override { return doppel::typed::fromValue<Wide>(property(2)); }
-  void setWide(const Wide& doppelValue) override { wideChanged(doppelValue); }
+  void setWide(const Wide& doppelValue) override { publishWide(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of PodUser (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of PodUser (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class PodUserSourceAdapter : public PodUserSource {
 public:
@@ -213,17 +240,17 @@ public:
   PodTypes types() const override { return static_cast<PodTypes>(m_object.types()); }
   void setTypes(const PodTypes& doppelValue) override {
     if constexpr (requires { m_object.setTypes(doppelValue); }) m_object.setTypes(doppelValue);
-    this->typesChanged(types());
+    this->publishTypes(types());
   }
   PodList list() const override { return static_cast<PodList>(m_object.list()); }
   void setList(const PodList& doppelValue) override {
     if constexpr (requires { m_object.setList(doppelValue); }) m_object.setList(doppelValue);
-    this->listChanged(list());
+    this->publishList(list());
   }
   Wide wide() const override { return static_cast<Wide>(m_object.wide()); }
   void setWide(const Wide& doppelValue) override {
     if constexpr (requires { m_object.setWide(doppelValue); }) m_object.setWide(doppelValue);
-    this->wideChanged(wide());
+    this->publishWide(wide());
   }
 
 private:
@@ -252,7 +279,7 @@ public:
           break;
       }
     }));
-    m_connections.emplace_back(m_replica->signalEmitted.connect([this](int index, const std::vector<doppel::Value>& a) {
+    m_connections.emplace_back(m_replica->signalEmitted.connect([](int index, const std::vector<doppel::Value>& a) {
       switch (index) {
         default:
           (void)a;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -132,40 +133,64 @@ struct PodHolderInterface {
   }
 };
 
-/// The source side of PodHolder: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of PodHolder: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class PodHolderSource : public doppel::Source {
 public:
   explicit PodHolderSource(doppel::ClassInterface iface = PodHolderInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual PodIFS pod() const = 0;
   virtual void setPod(const PodIFS& doppelValue) = 0;
   virtual std::vector<PodI> list() const = 0;
   virtual void setList(const std::vector<PodI>& doppelValue) = 0;
-  virtual doppel::Value map() const = 0;
-  virtual void setMap(const doppel::Value& doppelValue) = 0;
+  virtual std::map<std::string, PodS> map() const = 0;
+  virtual void setMap(const std::map<std::string, PodS>& doppelValue) = 0;
   virtual PodF echo(const PodF& in) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void podChanged(const PodIFS& doppelValue) {
+  void publishPod(const PodIFS& doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "PodIFS"));
   }
-  void listChanged(const std::vector<PodI>& doppelValue) {
+  void publishList(const std::vector<PodI>& doppelValue) {
     (void)setProperty(1, doppel::typed::toValue(doppelValue, "QList<PodI>"));
   }
-  void mapChanged(const doppel::Value& doppelValue) {
+  void publishMap(const std::map<std::string, PodS>& doppelValue) {
     (void)setProperty(2, doppel::typed::toValue(doppelValue, "QMap<QString,PodS>"));
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    podChanged(pod());
-    listChanged(list());
-    mapChanged(map());
+    publishPod(pod());
+    publishList(list());
+    publishMap(map());
   }
 
+  doppel::Signal<PodIFS> podChanged;
+  doppel::Signal<std::vector<PodI>> listChanged;
+  doppel::Signal<std::map<std::string, PodS>> mapChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          podChanged.emit(doppel::typed::fromValue<PodIFS>(v));
+          break;
+        case 1:
+          listChanged.emit(doppel::typed::fromValue<std::vector<PodI>>(v));
+          break;
+        case 2:
+          mapChanged.emit(doppel::typed::fromValue<std::map<std::string, PodS>>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushPod(PodIFS)", [this](const std::vector<doppel::Value>& a) {
       setPod(doppel::typed::fromValue<PodIFS>(a.at(0)));
@@ -176,13 +201,13 @@ private:
       return doppel::Value();
     });
     (void)onCall("pushMap(QMap<QString,PodS>)", [this](const std::vector<doppel::Value>& a) {
-      setMap(doppel::typed::fromValue<doppel::Value>(a.at(0)));
+      setMap(doppel::typed::fromValue<std::map<std::string, PodS>>(a.at(0)));
       return doppel::Value();
     });
     (void)onCall("echo(PodF)", [this](const std::vector<doppel::Value>& a) {
       return doppel::typed::toValue(echo(doppel::typed::fromValue<PodF>(a.at(0))), "PodF");
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -190,6 +215,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// PodHolderSource with storage: starts at the .rep defaults, setters notify on change.
@@ -198,15 +225,15 @@ class PodHolderSimpleSource : public PodHolderSource {
 public:
   using PodHolderSource::PodHolderSource;
   PodIFS pod() const override { return doppel::typed::fromValue<PodIFS>(property(0)); }
-  void setPod(const PodIFS& doppelValue) override { podChanged(doppelValue); }
+  void setPod(const PodIFS& doppelValue) override { publishPod(doppelValue); }
   std::vector<PodI> list() const override { return doppel::typed::fromValue<std::vector<PodI>>(property(1)); }
-  void setList(const std::vector<PodI>& doppelValue) override { listChanged(doppelValue); }
-  doppel::Value map() const override { return doppel::typed::fromValue<doppel::Value>(property(2)); }
-  void setMap(const doppel::Value& doppelValue) override { mapChanged(doppelValue); }
+  void setList(const std::vector<PodI>& doppelValue) override { publishList(doppelValue); }
+  std::map<std::string, PodS> map() const override { return doppel::typed::fromValue<std::map<std::string, PodS>>(property(2)); }
+  void setMap(const std::map<std::string, PodS>& doppelValue) override { publishMap(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of PodHolder (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of PodHolder (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class PodHolderSourceAdapter : public PodHolderSource {
 public:
@@ -215,17 +242,17 @@ public:
   PodIFS pod() const override { return static_cast<PodIFS>(m_object.pod()); }
   void setPod(const PodIFS& doppelValue) override {
     if constexpr (requires { m_object.setPod(doppelValue); }) m_object.setPod(doppelValue);
-    this->podChanged(pod());
+    this->publishPod(pod());
   }
   std::vector<PodI> list() const override { return static_cast<std::vector<PodI>>(m_object.list()); }
   void setList(const std::vector<PodI>& doppelValue) override {
     if constexpr (requires { m_object.setList(doppelValue); }) m_object.setList(doppelValue);
-    this->listChanged(list());
+    this->publishList(list());
   }
-  doppel::Value map() const override { return static_cast<doppel::Value>(m_object.map()); }
-  void setMap(const doppel::Value& doppelValue) override {
+  std::map<std::string, PodS> map() const override { return static_cast<std::map<std::string, PodS>>(m_object.map()); }
+  void setMap(const std::map<std::string, PodS>& doppelValue) override {
     if constexpr (requires { m_object.setMap(doppelValue); }) m_object.setMap(doppelValue);
-    this->mapChanged(map());
+    this->publishMap(map());
   }
   PodF echo(const PodF& in) override {
     return m_object.echo(in);
@@ -250,14 +277,14 @@ public:
           listChanged.emit(doppel::typed::fromValue<std::vector<PodI>>(v));
           break;
         case 2:
-          mapChanged.emit(doppel::typed::fromValue<doppel::Value>(v));
+          mapChanged.emit(doppel::typed::fromValue<std::map<std::string, PodS>>(v));
           break;
         default:
           (void)v;
           break;
       }
     }));
-    m_connections.emplace_back(m_replica->signalEmitted.connect([this](int index, const std::vector<doppel::Value>& a) {
+    m_connections.emplace_back(m_replica->signalEmitted.connect([](int index, const std::vector<doppel::Value>& a) {
       switch (index) {
         default:
           (void)a;
@@ -283,8 +310,8 @@ public:
   doppel::PendingReply pushList(const std::vector<PodI>& doppelValue) {
     return m_replica->call("pushList(QList<PodI>)", {doppel::typed::toValue(doppelValue, "QList<PodI>")});
   }
-  doppel::Value map() const { return doppel::typed::fromValue<doppel::Value>(m_replica->property(2)); }
-  doppel::PendingReply pushMap(const doppel::Value& doppelValue) {
+  std::map<std::string, PodS> map() const { return doppel::typed::fromValue<std::map<std::string, PodS>>(m_replica->property(2)); }
+  doppel::PendingReply pushMap(const std::map<std::string, PodS>& doppelValue) {
     return m_replica->call("pushMap(QMap<QString,PodS>)", {doppel::typed::toValue(doppelValue, "QMap<QString,PodS>")});
   }
   doppel::typed::Reply<PodF> echo(const PodF& in) {
@@ -293,7 +320,7 @@ public:
 
   doppel::Signal<PodIFS> podChanged;
   doppel::Signal<std::vector<PodI>> listChanged;
-  doppel::Signal<doppel::Value> mapChanged;
+  doppel::Signal<std::map<std::string, PodS>> mapChanged;
 
 private:
   std::shared_ptr<doppel::Replica> m_replica;

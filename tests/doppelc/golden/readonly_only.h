@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,12 +39,14 @@ struct ReadOnlyThingInterface {
   }
 };
 
-/// The source side of ReadOnlyThing: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of ReadOnlyThing: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class ReadOnlyThingSource : public doppel::Source {
 public:
   explicit ReadOnlyThingSource(doppel::ClassInterface iface = ReadOnlyThingInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual std::int32_t a() const = 0;
@@ -52,21 +55,39 @@ public:
   virtual void setB(const std::string& doppelValue) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void aChanged(std::int32_t doppelValue) {
+  void publishA(std::int32_t doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "int"));
   }
-  void bChanged(const std::string& doppelValue) {
+  void publishB(const std::string& doppelValue) {
     (void)setProperty(1, doppel::typed::toValue(doppelValue, "QString"));
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    aChanged(a());
-    bChanged(b());
+    publishA(a());
+    publishB(b());
   }
 
+  doppel::Signal<std::int32_t> aChanged;
+  doppel::Signal<std::string> bChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          aChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 1:
+          bChanged.emit(doppel::typed::fromValue<std::string>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -74,6 +95,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// ReadOnlyThingSource with storage: starts at the .rep defaults, setters notify on change.
@@ -82,13 +105,13 @@ class ReadOnlyThingSimpleSource : public ReadOnlyThingSource {
 public:
   using ReadOnlyThingSource::ReadOnlyThingSource;
   std::int32_t a() const override { return doppel::typed::fromValue<std::int32_t>(property(0)); }
-  void setA(std::int32_t doppelValue) override { aChanged(doppelValue); }
+  void setA(std::int32_t doppelValue) override { publishA(doppelValue); }
   std::string b() const override { return doppel::typed::fromValue<std::string>(property(1)); }
-  void setB(const std::string& doppelValue) override { bChanged(doppelValue); }
+  void setB(const std::string& doppelValue) override { publishB(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of ReadOnlyThing (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of ReadOnlyThing (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class ReadOnlyThingSourceAdapter : public ReadOnlyThingSource {
 public:
@@ -97,12 +120,12 @@ public:
   std::int32_t a() const override { return static_cast<std::int32_t>(m_object.a()); }
   void setA(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setA(doppelValue); }) m_object.setA(doppelValue);
-    this->aChanged(a());
+    this->publishA(a());
   }
   std::string b() const override { return static_cast<std::string>(m_object.b()); }
   void setB(const std::string& doppelValue) override {
     if constexpr (requires { m_object.setB(doppelValue); }) m_object.setB(doppelValue);
-    this->bChanged(b());
+    this->publishB(b());
   }
 
 private:
@@ -128,7 +151,7 @@ public:
           break;
       }
     }));
-    m_connections.emplace_back(m_replica->signalEmitted.connect([this](int index, const std::vector<doppel::Value>& a) {
+    m_connections.emplace_back(m_replica->signalEmitted.connect([](int index, const std::vector<doppel::Value>& a) {
       switch (index) {
         default:
           (void)a;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,12 +41,18 @@ struct Shape {
   static doppel::EnumDef KindDef() {
     return doppel::EnumDef{"Kind", false, true, 1, {{"Circle", 0}, {"Square", 4}, {"Star", 5}}};
   }
+  /// FLAG(Kinds Kind): a set of Kind bits.
+  using Kinds = doppel::typed::Flags<Kind>;
+  friend constexpr Kinds operator|(Kind a, Kind b) { return Kinds(a) | b; }
+  static doppel::EnumDef KindsDef() {
+    return doppel::EnumDef{"Kinds", true, true, 1, {{"Circle", 0}, {"Square", 4}, {"Star", 5}}};
+  }
   Shape::Kind kind{};
-  doppel::Value allowed{};
+  Shape::Kinds allowed{};
   std::string label{};
   friend bool operator==(const Shape&, const Shape&) = default;
   static doppel::GadgetDef gadgetDef() {
-    return doppel::GadgetDef{"Shape", {{"kind", "Kind"}, {"allowed", "Kinds"}, {"label", "QString"}}, {KindDef()}};
+    return doppel::GadgetDef{"Shape", {{"kind", "Kind"}, {"allowed", "Kinds"}, {"label", "QString"}}, {KindDef(), KindsDef()}};
   }
 };
 template <>
@@ -57,6 +64,14 @@ struct doppel::typed::Convert<Shape::Kind> {
 };
 
 template <>
+struct doppel::typed::Convert<Shape::Kinds> {
+  static doppel::Value to(Shape::Kinds v, std::string_view = {}) {
+    return doppel::Value::enumValue("Kinds", v.toInt(), 1);
+  }
+  static Shape::Kinds from(const doppel::Value& v) { return Shape::Kinds::fromInt(v.toInt()); }
+};
+
+template <>
 struct doppel::typed::Convert<Shape> {
   static doppel::Value to(const Shape& v, std::string_view = {}) {
     return doppel::Value::userList("Shape", {doppel::typed::toValue(v.kind, "Kind"), doppel::typed::toValue(v.allowed, "Kinds"), doppel::typed::toValue(v.label, "QString")});
@@ -65,7 +80,7 @@ struct doppel::typed::Convert<Shape> {
     Shape out;
     const auto& items = v.toList();
     if (items.size() > 0) out.kind = doppel::typed::fromValue<Shape::Kind>(items[0]);
-    if (items.size() > 1) out.allowed = doppel::typed::fromValue<doppel::Value>(items[1]);
+    if (items.size() > 1) out.allowed = doppel::typed::fromValue<Shape::Kinds>(items[1]);
     if (items.size() > 2) out.label = doppel::typed::fromValue<std::string>(items[2]);
     return out;
   }
@@ -116,6 +131,12 @@ inline std::optional<Level> LevelFromKey(std::string_view key) {
 inline doppel::EnumDef LevelDef() {
   return doppel::EnumDef{"Level", false, false, 4, {{"Low", -1}, {"Mid", 0}, {"High", 16}, {"Max", 17}}};
 }
+/// FLAG(Levels Level): a set of Level bits.
+using Levels = doppel::typed::Flags<Level>;
+constexpr Levels operator|(Level a, Level b) { return Levels(a) | b; }
+inline doppel::EnumDef LevelsDef() {
+  return doppel::EnumDef{"Levels", true, false, 4, {{"Low", -1}, {"Mid", 0}, {"High", 16}, {"Max", 17}}};
+}
 }  // namespace RichEnums
 template <>
 struct doppel::typed::Convert<RichEnums::Level> {
@@ -123,6 +144,14 @@ struct doppel::typed::Convert<RichEnums::Level> {
     return doppel::Value::enumValue("Level", static_cast<std::int64_t>(v), 4);
   }
   static RichEnums::Level from(const doppel::Value& v) { return static_cast<RichEnums::Level>(v.toInt()); }
+};
+
+template <>
+struct doppel::typed::Convert<RichEnums::Levels> {
+  static doppel::Value to(RichEnums::Levels v, std::string_view = {}) {
+    return doppel::Value::enumValue("Levels", v.toInt(), 4);
+  }
+  static RichEnums::Levels from(const doppel::Value& v) { return RichEnums::Levels::fromInt(v.toInt()); }
 };
 
 /// The interface of Rich with repc's index spaces and signature.
@@ -134,6 +163,7 @@ struct RichInterface {
       doppel::InterfaceBuilder b("Rich");
       b.signature(signature);
       b.enumeration(RichEnums::LevelDef());
+      b.enumeration(RichEnums::LevelsDef());
       b.gadget(Shape::gadgetDef());
       b.gadget(Tagged::gadgetDef());
       b.property("any", "QVariant", doppel::PropertyMode::ReadPush);
@@ -151,68 +181,109 @@ struct RichInterface {
   }
 };
 
-/// The source side of Rich: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of Rich: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class RichSource : public doppel::Source {
 public:
   using Level = RichEnums::Level;
+  using Levels = RichEnums::Levels;
   explicit RichSource(doppel::ClassInterface iface = RichInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual doppel::Value any() const = 0;
   virtual void setAny(const doppel::Value& doppelValue) = 0;
   virtual std::vector<Shape> shapes() const = 0;
   virtual void setShapes(const std::vector<Shape>& doppelValue) = 0;
-  virtual doppel::Value byId() const = 0;
-  virtual void setById(const doppel::Value& doppelValue) = 0;
-  virtual doppel::Value byLevels() const = 0;
-  virtual void setByLevels(const doppel::Value& doppelValue) = 0;
+  virtual std::map<std::int32_t, Tagged> byId() const = 0;
+  virtual void setById(const std::map<std::int32_t, Tagged>& doppelValue) = 0;
+  virtual std::map<RichEnums::Levels, Tagged> byLevels() const = 0;
+  virtual void setByLevels(const std::map<RichEnums::Levels, Tagged>& doppelValue) = 0;
   virtual doppel::Value byPriority() const = 0;
   virtual void setByPriority(const doppel::Value& doppelValue) = 0;
   virtual doppel::Value format() const = 0;
   virtual void setFormat(const doppel::Value& doppelValue) = 0;
-  virtual doppel::Value levels() const = 0;
-  virtual void setLevels(const doppel::Value& doppelValue) = 0;
-  virtual doppel::Value combine(RichEnums::Level a, const doppel::Value& b) = 0;
+  virtual RichEnums::Levels levels() const = 0;
+  virtual void setLevels(RichEnums::Levels doppelValue) = 0;
+  virtual RichEnums::Levels combine(RichEnums::Level a, RichEnums::Levels b) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void anyChanged(const doppel::Value& doppelValue) {
+  void publishAny(const doppel::Value& doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "QVariant"));
   }
-  void shapesChanged(const std::vector<Shape>& doppelValue) {
+  void publishShapes(const std::vector<Shape>& doppelValue) {
     (void)setProperty(1, doppel::typed::toValue(doppelValue, "QList<Shape>"));
   }
-  void byIdChanged(const doppel::Value& doppelValue) {
+  void publishById(const std::map<std::int32_t, Tagged>& doppelValue) {
     (void)setProperty(2, doppel::typed::toValue(doppelValue, "QMap<int,Tagged>"));
   }
-  void byLevelsChanged(const doppel::Value& doppelValue) {
+  void publishByLevels(const std::map<RichEnums::Levels, Tagged>& doppelValue) {
     (void)setProperty(3, doppel::typed::toValue(doppelValue, "QMap<Levels,Tagged>"));
   }
-  void byPriorityChanged(const doppel::Value& doppelValue) {
+  void publishByPriority(const doppel::Value& doppelValue) {
     (void)setProperty(4, doppel::typed::toValue(doppelValue, "QHash<NS::Priority,Tagged>"));
   }
-  void formatChanged(const doppel::Value& doppelValue) {
+  void publishFormat(const doppel::Value& doppelValue) {
     (void)setProperty(5, doppel::typed::toValue(doppelValue, "Qt::DateFormat"));
   }
-  void levelsChanged(const doppel::Value& doppelValue) {
+  void publishLevels(RichEnums::Levels doppelValue) {
     (void)setProperty(6, doppel::typed::toValue(doppelValue, "Levels"));
   }
-  void levelChanged(RichEnums::Level level, const doppel::Value& all) {
+  void levelChanged(RichEnums::Level level, RichEnums::Levels all) {
     (void)emitSignal("levelChanged(Level,Levels)", {doppel::typed::toValue(level, "Level"), doppel::typed::toValue(all, "Levels")});
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    anyChanged(any());
-    shapesChanged(shapes());
-    byIdChanged(byId());
-    byLevelsChanged(byLevels());
-    byPriorityChanged(byPriority());
-    formatChanged(format());
-    levelsChanged(levels());
+    publishAny(any());
+    publishShapes(shapes());
+    publishById(byId());
+    publishByLevels(byLevels());
+    publishByPriority(byPriority());
+    publishFormat(format());
+    publishLevels(levels());
   }
 
+  doppel::Signal<doppel::Value> anyChanged;
+  doppel::Signal<std::vector<Shape>> shapesChanged;
+  doppel::Signal<std::map<std::int32_t, Tagged>> byIdChanged;
+  doppel::Signal<std::map<RichEnums::Levels, Tagged>> byLevelsChanged;
+  doppel::Signal<doppel::Value> byPriorityChanged;
+  doppel::Signal<doppel::Value> formatChanged;
+  doppel::Signal<RichEnums::Levels> levelsChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          anyChanged.emit(doppel::typed::fromValue<doppel::Value>(v));
+          break;
+        case 1:
+          shapesChanged.emit(doppel::typed::fromValue<std::vector<Shape>>(v));
+          break;
+        case 2:
+          byIdChanged.emit(doppel::typed::fromValue<std::map<std::int32_t, Tagged>>(v));
+          break;
+        case 3:
+          byLevelsChanged.emit(doppel::typed::fromValue<std::map<RichEnums::Levels, Tagged>>(v));
+          break;
+        case 4:
+          byPriorityChanged.emit(doppel::typed::fromValue<doppel::Value>(v));
+          break;
+        case 5:
+          formatChanged.emit(doppel::typed::fromValue<doppel::Value>(v));
+          break;
+        case 6:
+          levelsChanged.emit(doppel::typed::fromValue<RichEnums::Levels>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushAny(QVariant)", [this](const std::vector<doppel::Value>& a) {
       setAny(doppel::typed::fromValue<doppel::Value>(a.at(0)));
@@ -223,11 +294,11 @@ private:
       return doppel::Value();
     });
     (void)onCall("pushById(QMap<int,Tagged>)", [this](const std::vector<doppel::Value>& a) {
-      setById(doppel::typed::fromValue<doppel::Value>(a.at(0)));
+      setById(doppel::typed::fromValue<std::map<std::int32_t, Tagged>>(a.at(0)));
       return doppel::Value();
     });
     (void)onCall("pushByLevels(QMap<Levels,Tagged>)", [this](const std::vector<doppel::Value>& a) {
-      setByLevels(doppel::typed::fromValue<doppel::Value>(a.at(0)));
+      setByLevels(doppel::typed::fromValue<std::map<RichEnums::Levels, Tagged>>(a.at(0)));
       return doppel::Value();
     });
     (void)onCall("pushByPriority(QHash<NS::Priority,Tagged>)", [this](const std::vector<doppel::Value>& a) {
@@ -239,12 +310,12 @@ private:
       return doppel::Value();
     });
     (void)onCall("combine(Level,Levels)", [this](const std::vector<doppel::Value>& a) {
-      return doppel::typed::toValue(combine(doppel::typed::fromValue<RichEnums::Level>(a.at(0)), doppel::typed::fromValue<doppel::Value>(a.at(1))), "Levels");
+      return doppel::typed::toValue(combine(doppel::typed::fromValue<RichEnums::Level>(a.at(0)), doppel::typed::fromValue<RichEnums::Levels>(a.at(1))), "Levels");
     });
     onWrite([this](int index, const doppel::Value& v) {
       switch (index) {
         case 6:
-          setLevels(doppel::typed::fromValue<doppel::Value>(v));
+          setLevels(doppel::typed::fromValue<RichEnums::Levels>(v));
           return true;
         default:
           (void)v;
@@ -252,6 +323,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// RichSource with storage: starts at the .rep defaults, setters notify on change.
@@ -260,23 +333,23 @@ class RichSimpleSource : public RichSource {
 public:
   using RichSource::RichSource;
   doppel::Value any() const override { return doppel::typed::fromValue<doppel::Value>(property(0)); }
-  void setAny(const doppel::Value& doppelValue) override { anyChanged(doppelValue); }
+  void setAny(const doppel::Value& doppelValue) override { publishAny(doppelValue); }
   std::vector<Shape> shapes() const override { return doppel::typed::fromValue<std::vector<Shape>>(property(1)); }
-  void setShapes(const std::vector<Shape>& doppelValue) override { shapesChanged(doppelValue); }
-  doppel::Value byId() const override { return doppel::typed::fromValue<doppel::Value>(property(2)); }
-  void setById(const doppel::Value& doppelValue) override { byIdChanged(doppelValue); }
-  doppel::Value byLevels() const override { return doppel::typed::fromValue<doppel::Value>(property(3)); }
-  void setByLevels(const doppel::Value& doppelValue) override { byLevelsChanged(doppelValue); }
+  void setShapes(const std::vector<Shape>& doppelValue) override { publishShapes(doppelValue); }
+  std::map<std::int32_t, Tagged> byId() const override { return doppel::typed::fromValue<std::map<std::int32_t, Tagged>>(property(2)); }
+  void setById(const std::map<std::int32_t, Tagged>& doppelValue) override { publishById(doppelValue); }
+  std::map<RichEnums::Levels, Tagged> byLevels() const override { return doppel::typed::fromValue<std::map<RichEnums::Levels, Tagged>>(property(3)); }
+  void setByLevels(const std::map<RichEnums::Levels, Tagged>& doppelValue) override { publishByLevels(doppelValue); }
   doppel::Value byPriority() const override { return doppel::typed::fromValue<doppel::Value>(property(4)); }
-  void setByPriority(const doppel::Value& doppelValue) override { byPriorityChanged(doppelValue); }
+  void setByPriority(const doppel::Value& doppelValue) override { publishByPriority(doppelValue); }
   doppel::Value format() const override { return doppel::typed::fromValue<doppel::Value>(property(5)); }
-  void setFormat(const doppel::Value& doppelValue) override { formatChanged(doppelValue); }
-  doppel::Value levels() const override { return doppel::typed::fromValue<doppel::Value>(property(6)); }
-  void setLevels(const doppel::Value& doppelValue) override { levelsChanged(doppelValue); }
+  void setFormat(const doppel::Value& doppelValue) override { publishFormat(doppelValue); }
+  RichEnums::Levels levels() const override { return doppel::typed::fromValue<RichEnums::Levels>(property(6)); }
+  void setLevels(RichEnums::Levels doppelValue) override { publishLevels(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of Rich (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of Rich (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class RichSourceAdapter : public RichSource {
 public:
@@ -285,39 +358,39 @@ public:
   doppel::Value any() const override { return static_cast<doppel::Value>(m_object.any()); }
   void setAny(const doppel::Value& doppelValue) override {
     if constexpr (requires { m_object.setAny(doppelValue); }) m_object.setAny(doppelValue);
-    this->anyChanged(any());
+    this->publishAny(any());
   }
   std::vector<Shape> shapes() const override { return static_cast<std::vector<Shape>>(m_object.shapes()); }
   void setShapes(const std::vector<Shape>& doppelValue) override {
     if constexpr (requires { m_object.setShapes(doppelValue); }) m_object.setShapes(doppelValue);
-    this->shapesChanged(shapes());
+    this->publishShapes(shapes());
   }
-  doppel::Value byId() const override { return static_cast<doppel::Value>(m_object.byId()); }
-  void setById(const doppel::Value& doppelValue) override {
+  std::map<std::int32_t, Tagged> byId() const override { return static_cast<std::map<std::int32_t, Tagged>>(m_object.byId()); }
+  void setById(const std::map<std::int32_t, Tagged>& doppelValue) override {
     if constexpr (requires { m_object.setById(doppelValue); }) m_object.setById(doppelValue);
-    this->byIdChanged(byId());
+    this->publishById(byId());
   }
-  doppel::Value byLevels() const override { return static_cast<doppel::Value>(m_object.byLevels()); }
-  void setByLevels(const doppel::Value& doppelValue) override {
+  std::map<RichEnums::Levels, Tagged> byLevels() const override { return static_cast<std::map<RichEnums::Levels, Tagged>>(m_object.byLevels()); }
+  void setByLevels(const std::map<RichEnums::Levels, Tagged>& doppelValue) override {
     if constexpr (requires { m_object.setByLevels(doppelValue); }) m_object.setByLevels(doppelValue);
-    this->byLevelsChanged(byLevels());
+    this->publishByLevels(byLevels());
   }
   doppel::Value byPriority() const override { return static_cast<doppel::Value>(m_object.byPriority()); }
   void setByPriority(const doppel::Value& doppelValue) override {
     if constexpr (requires { m_object.setByPriority(doppelValue); }) m_object.setByPriority(doppelValue);
-    this->byPriorityChanged(byPriority());
+    this->publishByPriority(byPriority());
   }
   doppel::Value format() const override { return static_cast<doppel::Value>(m_object.format()); }
   void setFormat(const doppel::Value& doppelValue) override {
     if constexpr (requires { m_object.setFormat(doppelValue); }) m_object.setFormat(doppelValue);
-    this->formatChanged(format());
+    this->publishFormat(format());
   }
-  doppel::Value levels() const override { return static_cast<doppel::Value>(m_object.levels()); }
-  void setLevels(const doppel::Value& doppelValue) override {
+  RichEnums::Levels levels() const override { return static_cast<RichEnums::Levels>(m_object.levels()); }
+  void setLevels(RichEnums::Levels doppelValue) override {
     if constexpr (requires { m_object.setLevels(doppelValue); }) m_object.setLevels(doppelValue);
-    this->levelsChanged(levels());
+    this->publishLevels(levels());
   }
-  doppel::Value combine(RichEnums::Level a, const doppel::Value& b) override {
+  RichEnums::Levels combine(RichEnums::Level a, RichEnums::Levels b) override {
     return m_object.combine(a, b);
   }
 
@@ -330,6 +403,7 @@ private:
 class RichReplica {
 public:
   using Level = RichEnums::Level;
+  using Levels = RichEnums::Levels;
   static const doppel::ClassInterface& interfaceDefinition() { return RichInterface::get(); }
   explicit RichReplica(std::shared_ptr<doppel::Replica> replica) : m_replica(std::move(replica)) {
     m_connections.emplace_back(m_replica->propertyChanged.connect([this](int index, const doppel::Value& v) {
@@ -341,10 +415,10 @@ public:
           shapesChanged.emit(doppel::typed::fromValue<std::vector<Shape>>(v));
           break;
         case 2:
-          byIdChanged.emit(doppel::typed::fromValue<doppel::Value>(v));
+          byIdChanged.emit(doppel::typed::fromValue<std::map<std::int32_t, Tagged>>(v));
           break;
         case 3:
-          byLevelsChanged.emit(doppel::typed::fromValue<doppel::Value>(v));
+          byLevelsChanged.emit(doppel::typed::fromValue<std::map<RichEnums::Levels, Tagged>>(v));
           break;
         case 4:
           byPriorityChanged.emit(doppel::typed::fromValue<doppel::Value>(v));
@@ -353,7 +427,7 @@ public:
           formatChanged.emit(doppel::typed::fromValue<doppel::Value>(v));
           break;
         case 6:
-          levelsChanged.emit(doppel::typed::fromValue<doppel::Value>(v));
+          levelsChanged.emit(doppel::typed::fromValue<RichEnums::Levels>(v));
           break;
         default:
           (void)v;
@@ -364,7 +438,7 @@ public:
       switch (index) {
         case 7:
           if (a.size() < 2) break;
-          levelChanged.emit(doppel::typed::fromValue<RichEnums::Level>(a[0]), doppel::typed::fromValue<doppel::Value>(a[1]));
+          levelChanged.emit(doppel::typed::fromValue<RichEnums::Level>(a[0]), doppel::typed::fromValue<RichEnums::Levels>(a[1]));
           break;
         default:
           (void)a;
@@ -390,12 +464,12 @@ public:
   doppel::PendingReply pushShapes(const std::vector<Shape>& doppelValue) {
     return m_replica->call("pushShapes(QList<Shape>)", {doppel::typed::toValue(doppelValue, "QList<Shape>")});
   }
-  doppel::Value byId() const { return doppel::typed::fromValue<doppel::Value>(m_replica->property(2)); }
-  doppel::PendingReply pushById(const doppel::Value& doppelValue) {
+  std::map<std::int32_t, Tagged> byId() const { return doppel::typed::fromValue<std::map<std::int32_t, Tagged>>(m_replica->property(2)); }
+  doppel::PendingReply pushById(const std::map<std::int32_t, Tagged>& doppelValue) {
     return m_replica->call("pushById(QMap<int,Tagged>)", {doppel::typed::toValue(doppelValue, "QMap<int,Tagged>")});
   }
-  doppel::Value byLevels() const { return doppel::typed::fromValue<doppel::Value>(m_replica->property(3)); }
-  doppel::PendingReply pushByLevels(const doppel::Value& doppelValue) {
+  std::map<RichEnums::Levels, Tagged> byLevels() const { return doppel::typed::fromValue<std::map<RichEnums::Levels, Tagged>>(m_replica->property(3)); }
+  doppel::PendingReply pushByLevels(const std::map<RichEnums::Levels, Tagged>& doppelValue) {
     return m_replica->call("pushByLevels(QMap<Levels,Tagged>)", {doppel::typed::toValue(doppelValue, "QMap<Levels,Tagged>")});
   }
   doppel::Value byPriority() const { return doppel::typed::fromValue<doppel::Value>(m_replica->property(4)); }
@@ -406,20 +480,20 @@ public:
   doppel::PendingReply pushFormat(const doppel::Value& doppelValue) {
     return m_replica->call("pushFormat(Qt::DateFormat)", {doppel::typed::toValue(doppelValue, "Qt::DateFormat")});
   }
-  doppel::Value levels() const { return doppel::typed::fromValue<doppel::Value>(m_replica->property(6)); }
-  doppel::Result<void> setLevels(const doppel::Value& doppelValue) { return m_replica->setProperty("levels", doppel::typed::toValue(doppelValue, "Levels")); }
-  doppel::typed::Reply<doppel::Value> combine(RichEnums::Level a, const doppel::Value& b) {
-    return doppel::typed::Reply<doppel::Value>(m_replica->call("combine(Level,Levels)", {doppel::typed::toValue(a, "Level"), doppel::typed::toValue(b, "Levels")}));
+  RichEnums::Levels levels() const { return doppel::typed::fromValue<RichEnums::Levels>(m_replica->property(6)); }
+  doppel::Result<void> setLevels(RichEnums::Levels doppelValue) { return m_replica->setProperty("levels", doppel::typed::toValue(doppelValue, "Levels")); }
+  doppel::typed::Reply<RichEnums::Levels> combine(RichEnums::Level a, RichEnums::Levels b) {
+    return doppel::typed::Reply<RichEnums::Levels>(m_replica->call("combine(Level,Levels)", {doppel::typed::toValue(a, "Level"), doppel::typed::toValue(b, "Levels")}));
   }
 
   doppel::Signal<doppel::Value> anyChanged;
   doppel::Signal<std::vector<Shape>> shapesChanged;
-  doppel::Signal<doppel::Value> byIdChanged;
-  doppel::Signal<doppel::Value> byLevelsChanged;
+  doppel::Signal<std::map<std::int32_t, Tagged>> byIdChanged;
+  doppel::Signal<std::map<RichEnums::Levels, Tagged>> byLevelsChanged;
   doppel::Signal<doppel::Value> byPriorityChanged;
   doppel::Signal<doppel::Value> formatChanged;
-  doppel::Signal<doppel::Value> levelsChanged;
-  doppel::Signal<RichEnums::Level, doppel::Value> levelChanged;
+  doppel::Signal<RichEnums::Levels> levelsChanged;
+  doppel::Signal<RichEnums::Level, RichEnums::Levels> levelChanged;
 
 private:
   std::shared_ptr<doppel::Replica> m_replica;

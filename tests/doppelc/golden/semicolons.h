@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,33 +38,49 @@ struct SpeedometerInterface {
   }
 };
 
-/// The source side of Speedometer: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of Speedometer: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class SpeedometerSource : public doppel::Source {
 public:
   explicit SpeedometerSource(doppel::ClassInterface iface = SpeedometerInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual std::int32_t mph() const = 0;
   virtual void setMph(std::int32_t doppelValue) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void mphChanged(std::int32_t doppelValue) {
+  void publishMph(std::int32_t doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "int"));
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    mphChanged(mph());
+    publishMph(mph());
   }
 
+  doppel::Signal<std::int32_t> mphChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          mphChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushMph(int)", [this](const std::vector<doppel::Value>& a) {
       setMph(doppel::typed::fromValue<std::int32_t>(a.at(0)));
       return doppel::Value();
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -71,6 +88,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// SpeedometerSource with storage: starts at the .rep defaults, setters notify on change.
@@ -79,11 +98,11 @@ class SpeedometerSimpleSource : public SpeedometerSource {
 public:
   using SpeedometerSource::SpeedometerSource;
   std::int32_t mph() const override { return doppel::typed::fromValue<std::int32_t>(property(0)); }
-  void setMph(std::int32_t doppelValue) override { mphChanged(doppelValue); }
+  void setMph(std::int32_t doppelValue) override { publishMph(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of Speedometer (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of Speedometer (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class SpeedometerSourceAdapter : public SpeedometerSource {
 public:
@@ -92,7 +111,7 @@ public:
   std::int32_t mph() const override { return static_cast<std::int32_t>(m_object.mph()); }
   void setMph(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setMph(doppelValue); }) m_object.setMph(doppelValue);
-    this->mphChanged(mph());
+    this->publishMph(mph());
   }
 
 private:
@@ -115,7 +134,7 @@ public:
           break;
       }
     }));
-    m_connections.emplace_back(m_replica->signalEmitted.connect([this](int index, const std::vector<doppel::Value>& a) {
+    m_connections.emplace_back(m_replica->signalEmitted.connect([](int index, const std::vector<doppel::Value>& a) {
       switch (index) {
         default:
           (void)a;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,12 +38,14 @@ struct SignalOnlyInterface {
   }
 };
 
-/// The source side of SignalOnly: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of SignalOnly: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class SignalOnlySource : public doppel::Source {
 public:
   explicit SignalOnlySource(doppel::ClassInterface iface = SignalOnlyInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
 
@@ -54,9 +57,12 @@ public:
   void publishAll() {
   }
 
+
 private:
+  void installChangeSignals() {
+  }
   void installHandlers() {
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -64,6 +70,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// SignalOnlySource with storage: starts at the .rep defaults, setters notify on change.
@@ -74,7 +82,7 @@ public:
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of SignalOnly (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of SignalOnly (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class SignalOnlySourceAdapter : public SignalOnlySource {
 public:
@@ -91,7 +99,7 @@ class SignalOnlyReplica {
 public:
   static const doppel::ClassInterface& interfaceDefinition() { return SignalOnlyInterface::get(); }
   explicit SignalOnlyReplica(std::shared_ptr<doppel::Replica> replica) : m_replica(std::move(replica)) {
-    m_connections.emplace_back(m_replica->propertyChanged.connect([this](int index, const doppel::Value& v) {
+    m_connections.emplace_back(m_replica->propertyChanged.connect([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,12 +68,14 @@ struct LeafInterface {
   }
 };
 
-/// The source side of Leaf: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of Leaf: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class LeafSource : public doppel::Source {
 public:
   explicit LeafSource(doppel::ClassInterface iface = LeafInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual std::int32_t depth() const = 0;
@@ -80,15 +83,29 @@ public:
   virtual void touch() = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void depthChanged(std::int32_t doppelValue) {
+  void publishDepth(std::int32_t doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "int"));
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    depthChanged(depth());
+    publishDepth(depth());
   }
 
+  doppel::Signal<std::int32_t> depthChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          depthChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushDepth(int)", [this](const std::vector<doppel::Value>& a) {
       setDepth(doppel::typed::fromValue<std::int32_t>(a.at(0)));
@@ -99,7 +116,7 @@ private:
       touch();
       return doppel::Value();
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -107,6 +124,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// LeafSource with storage: starts at the .rep defaults, setters notify on change.
@@ -115,11 +134,11 @@ class LeafSimpleSource : public LeafSource {
 public:
   using LeafSource::LeafSource;
   std::int32_t depth() const override { return doppel::typed::fromValue<std::int32_t>(property(0)); }
-  void setDepth(std::int32_t doppelValue) override { depthChanged(doppelValue); }
+  void setDepth(std::int32_t doppelValue) override { publishDepth(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of Leaf (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of Leaf (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class LeafSourceAdapter : public LeafSource {
 public:
@@ -128,7 +147,7 @@ public:
   std::int32_t depth() const override { return static_cast<std::int32_t>(m_object.depth()); }
   void setDepth(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setDepth(doppelValue); }) m_object.setDepth(doppelValue);
-    this->depthChanged(depth());
+    this->publishDepth(depth());
   }
   void touch() override {
     m_object.touch();
@@ -154,7 +173,7 @@ public:
           break;
       }
     }));
-    m_connections.emplace_back(m_replica->signalEmitted.connect([this](int index, const std::vector<doppel::Value>& a) {
+    m_connections.emplace_back(m_replica->signalEmitted.connect([](int index, const std::vector<doppel::Value>& a) {
       switch (index) {
         default:
           (void)a;
@@ -235,13 +254,15 @@ struct ServerInterface {
   }
 };
 
-/// The source side of Server: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of Server: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class ServerSource : public doppel::Source {
 public:
   using Status = ServerEnums::Status;
   explicit ServerSource(doppel::ClassInterface iface = ServerInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual std::int32_t count() const = 0;
@@ -257,16 +278,16 @@ public:
   virtual std::string describe() = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void countChanged(std::int32_t doppelValue) {
+  void publishCount(std::int32_t doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "int"));
   }
-  void labelChanged(const std::string& doppelValue) {
+  void publishLabel(const std::string& doppelValue) {
     (void)setProperty(1, doppel::typed::toValue(doppelValue, "QString"));
   }
-  void statusChanged(ServerEnums::Status doppelValue) {
+  void publishStatus(ServerEnums::Status doppelValue) {
     (void)setProperty(2, doppel::typed::toValue(doppelValue, "Status"));
   }
-  void globalChanged(GlobalEEnum::GlobalE doppelValue) {
+  void publishGlobal(GlobalEEnum::GlobalE doppelValue) {
     (void)setProperty(3, doppel::typed::toValue(doppelValue, "GlobalE"));
   }
   void reported(const std::string& text, std::int32_t code) {
@@ -280,13 +301,39 @@ public:
   doppel::Result<void> setLeaf(LeafSource* child);
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    countChanged(count());
-    labelChanged(label());
-    statusChanged(status());
-    globalChanged(global());
+    publishCount(count());
+    publishLabel(label());
+    publishStatus(status());
+    publishGlobal(global());
   }
 
+  doppel::Signal<std::int32_t> countChanged;
+  doppel::Signal<std::string> labelChanged;
+  doppel::Signal<ServerEnums::Status> statusChanged;
+  doppel::Signal<GlobalEEnum::GlobalE> globalChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          countChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 1:
+          labelChanged.emit(doppel::typed::fromValue<std::string>(v));
+          break;
+        case 2:
+          statusChanged.emit(doppel::typed::fromValue<ServerEnums::Status>(v));
+          break;
+        case 3:
+          globalChanged.emit(doppel::typed::fromValue<GlobalEEnum::GlobalE>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushCount(int)", [this](const std::vector<doppel::Value>& a) {
       setCount(doppel::typed::fromValue<std::int32_t>(a.at(0)));
@@ -322,6 +369,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// ServerSource with storage: starts at the .rep defaults, setters notify on change.
@@ -330,17 +379,17 @@ class ServerSimpleSource : public ServerSource {
 public:
   using ServerSource::ServerSource;
   std::int32_t count() const override { return doppel::typed::fromValue<std::int32_t>(property(0)); }
-  void setCount(std::int32_t doppelValue) override { countChanged(doppelValue); }
+  void setCount(std::int32_t doppelValue) override { publishCount(doppelValue); }
   std::string label() const override { return doppel::typed::fromValue<std::string>(property(1)); }
-  void setLabel(const std::string& doppelValue) override { labelChanged(doppelValue); }
+  void setLabel(const std::string& doppelValue) override { publishLabel(doppelValue); }
   ServerEnums::Status status() const override { return doppel::typed::fromValue<ServerEnums::Status>(property(2)); }
-  void setStatus(ServerEnums::Status doppelValue) override { statusChanged(doppelValue); }
+  void setStatus(ServerEnums::Status doppelValue) override { publishStatus(doppelValue); }
   GlobalEEnum::GlobalE global() const override { return doppel::typed::fromValue<GlobalEEnum::GlobalE>(property(3)); }
-  void setGlobal(GlobalEEnum::GlobalE doppelValue) override { globalChanged(doppelValue); }
+  void setGlobal(GlobalEEnum::GlobalE doppelValue) override { publishGlobal(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of Server (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of Server (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class ServerSourceAdapter : public ServerSource {
 public:
@@ -349,22 +398,22 @@ public:
   std::int32_t count() const override { return static_cast<std::int32_t>(m_object.count()); }
   void setCount(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setCount(doppelValue); }) m_object.setCount(doppelValue);
-    this->countChanged(count());
+    this->publishCount(count());
   }
   std::string label() const override { return static_cast<std::string>(m_object.label()); }
   void setLabel(const std::string& doppelValue) override {
     if constexpr (requires { m_object.setLabel(doppelValue); }) m_object.setLabel(doppelValue);
-    this->labelChanged(label());
+    this->publishLabel(label());
   }
   ServerEnums::Status status() const override { return static_cast<ServerEnums::Status>(m_object.status()); }
   void setStatus(ServerEnums::Status doppelValue) override {
     if constexpr (requires { m_object.setStatus(doppelValue); }) m_object.setStatus(doppelValue);
-    this->statusChanged(status());
+    this->publishStatus(status());
   }
   GlobalEEnum::GlobalE global() const override { return static_cast<GlobalEEnum::GlobalE>(m_object.global()); }
   void setGlobal(GlobalEEnum::GlobalE doppelValue) override {
     if constexpr (requires { m_object.setGlobal(doppelValue); }) m_object.setGlobal(doppelValue);
-    this->globalChanged(global());
+    this->publishGlobal(global());
   }
   std::int32_t add(std::int32_t a, std::int32_t b) override {
     return m_object.add(a, b);
@@ -386,6 +435,9 @@ class ServerReplica {
 public:
   using Status = ServerEnums::Status;
   static const doppel::ClassInterface& interfaceDefinition() { return ServerInterface::get(); }
+  /// The classes of the CLASS members, all levels down: Node::acquire<ServerReplica> registers them
+  /// (hosts describe a child's class only to dynamic replicas).
+  static std::vector<doppel::ClassInterface> childInterfaces();
   explicit ServerReplica(std::shared_ptr<doppel::Replica> replica) : m_replica(std::move(replica)) {
     m_connections.emplace_back(m_replica->propertyChanged.connect([this](int index, const doppel::Value& v) {
       switch (index) {
@@ -469,6 +521,9 @@ private:
   mutable std::shared_ptr<LeafReplica> m_leaf;
 };
 
+inline std::vector<doppel::ClassInterface> ServerReplica::childInterfaces() {
+  return {LeafInterface::get()};
+}
 inline LeafSource* ServerSource::leaf() const {
   return dynamic_cast<LeafSource*>(doppel::Source::child(4));
 }

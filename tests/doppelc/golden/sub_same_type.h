@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,12 +43,14 @@ struct ChildObjectInterface {
   }
 };
 
-/// The source side of ChildObject: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of ChildObject: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class ChildObjectSource : public doppel::Source {
 public:
   explicit ChildObjectSource(doppel::ClassInterface iface = ChildObjectInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual std::int32_t value() const = 0;
@@ -55,15 +58,29 @@ public:
   virtual void reset() = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void valueChanged(std::int32_t doppelValue) {
+  void publishValue(std::int32_t doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "int"));
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    valueChanged(value());
+    publishValue(value());
   }
 
+  doppel::Signal<std::int32_t> valueChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          valueChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushValue(int)", [this](const std::vector<doppel::Value>& a) {
       setValue(doppel::typed::fromValue<std::int32_t>(a.at(0)));
@@ -74,7 +91,7 @@ private:
       reset();
       return doppel::Value();
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -82,6 +99,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// ChildObjectSource with storage: starts at the .rep defaults, setters notify on change.
@@ -90,11 +109,11 @@ class ChildObjectSimpleSource : public ChildObjectSource {
 public:
   using ChildObjectSource::ChildObjectSource;
   std::int32_t value() const override { return doppel::typed::fromValue<std::int32_t>(property(0)); }
-  void setValue(std::int32_t doppelValue) override { valueChanged(doppelValue); }
+  void setValue(std::int32_t doppelValue) override { publishValue(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of ChildObject (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of ChildObject (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class ChildObjectSourceAdapter : public ChildObjectSource {
 public:
@@ -103,7 +122,7 @@ public:
   std::int32_t value() const override { return static_cast<std::int32_t>(m_object.value()); }
   void setValue(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setValue(doppelValue); }) m_object.setValue(doppelValue);
-    this->valueChanged(value());
+    this->publishValue(value());
   }
   void reset() override {
     m_object.reset();
@@ -129,7 +148,7 @@ public:
           break;
       }
     }));
-    m_connections.emplace_back(m_replica->signalEmitted.connect([this](int index, const std::vector<doppel::Value>& a) {
+    m_connections.emplace_back(m_replica->signalEmitted.connect([](int index, const std::vector<doppel::Value>& a) {
       switch (index) {
         default:
           (void)a;
@@ -176,12 +195,14 @@ struct TwoChildrenInterface {
   }
 };
 
-/// The source side of TwoChildren: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of TwoChildren: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class TwoChildrenSource : public doppel::Source {
 public:
   explicit TwoChildrenSource(doppel::ClassInterface iface = TwoChildrenInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
 
@@ -196,9 +217,12 @@ public:
   void publishAll() {
   }
 
+
 private:
+  void installChangeSignals() {
+  }
   void installHandlers() {
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -206,6 +230,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// TwoChildrenSource with storage: starts at the .rep defaults, setters notify on change.
@@ -216,7 +242,7 @@ public:
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of TwoChildren (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of TwoChildren (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class TwoChildrenSourceAdapter : public TwoChildrenSource {
 public:
@@ -232,15 +258,18 @@ private:
 class TwoChildrenReplica {
 public:
   static const doppel::ClassInterface& interfaceDefinition() { return TwoChildrenInterface::get(); }
+  /// The classes of the CLASS members, all levels down: Node::acquire<TwoChildrenReplica> registers them
+  /// (hosts describe a child's class only to dynamic replicas).
+  static std::vector<doppel::ClassInterface> childInterfaces();
   explicit TwoChildrenReplica(std::shared_ptr<doppel::Replica> replica) : m_replica(std::move(replica)) {
-    m_connections.emplace_back(m_replica->propertyChanged.connect([this](int index, const doppel::Value& v) {
+    m_connections.emplace_back(m_replica->propertyChanged.connect([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
           break;
       }
     }));
-    m_connections.emplace_back(m_replica->signalEmitted.connect([this](int index, const std::vector<doppel::Value>& a) {
+    m_connections.emplace_back(m_replica->signalEmitted.connect([](int index, const std::vector<doppel::Value>& a) {
       switch (index) {
         default:
           (void)a;
@@ -286,12 +315,14 @@ struct AlsoHasChildInterface {
   }
 };
 
-/// The source side of AlsoHasChild: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of AlsoHasChild: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class AlsoHasChildSource : public doppel::Source {
 public:
   explicit AlsoHasChildSource(doppel::ClassInterface iface = AlsoHasChildInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
 
@@ -303,9 +334,12 @@ public:
   void publishAll() {
   }
 
+
 private:
+  void installChangeSignals() {
+  }
   void installHandlers() {
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -313,6 +347,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// AlsoHasChildSource with storage: starts at the .rep defaults, setters notify on change.
@@ -323,7 +359,7 @@ public:
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of AlsoHasChild (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of AlsoHasChild (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class AlsoHasChildSourceAdapter : public AlsoHasChildSource {
 public:
@@ -339,15 +375,18 @@ private:
 class AlsoHasChildReplica {
 public:
   static const doppel::ClassInterface& interfaceDefinition() { return AlsoHasChildInterface::get(); }
+  /// The classes of the CLASS members, all levels down: Node::acquire<AlsoHasChildReplica> registers them
+  /// (hosts describe a child's class only to dynamic replicas).
+  static std::vector<doppel::ClassInterface> childInterfaces();
   explicit AlsoHasChildReplica(std::shared_ptr<doppel::Replica> replica) : m_replica(std::move(replica)) {
-    m_connections.emplace_back(m_replica->propertyChanged.connect([this](int index, const doppel::Value& v) {
+    m_connections.emplace_back(m_replica->propertyChanged.connect([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
           break;
       }
     }));
-    m_connections.emplace_back(m_replica->signalEmitted.connect([this](int index, const std::vector<doppel::Value>& a) {
+    m_connections.emplace_back(m_replica->signalEmitted.connect([](int index, const std::vector<doppel::Value>& a) {
       switch (index) {
         default:
           (void)a;
@@ -375,6 +414,9 @@ private:
   mutable std::shared_ptr<ChildObjectReplica> m_only;
 };
 
+inline std::vector<doppel::ClassInterface> TwoChildrenReplica::childInterfaces() {
+  return {ChildObjectInterface::get()};
+}
 inline ChildObjectSource* TwoChildrenSource::left() const {
   return dynamic_cast<ChildObjectSource*>(doppel::Source::child(0));
 }
@@ -396,6 +438,9 @@ inline std::shared_ptr<ChildObjectReplica> TwoChildrenReplica::right() const {
   if (!m_right || &m_right->replica() != raw.get())
     m_right = std::make_shared<ChildObjectReplica>(raw);
   return m_right;
+}
+inline std::vector<doppel::ClassInterface> AlsoHasChildReplica::childInterfaces() {
+  return {ChildObjectInterface::get()};
 }
 inline ChildObjectSource* AlsoHasChildSource::only() const {
   return dynamic_cast<ChildObjectSource*>(doppel::Source::child(0));

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -97,16 +98,18 @@ struct MinuteTimerInterface {
   }
 };
 
-/// The source side of MinuteTimer: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of MinuteTimer: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class MinuteTimerSource : public doppel::Source {
 public:
   explicit MinuteTimerSource(doppel::ClassInterface iface = MinuteTimerInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
-  virtual doppel::Value time() const = 0;
-  virtual void setTime(const doppel::Value& doppelValue) = 0;
+  virtual doppel::Time time() const = 0;
+  virtual void setTime(const doppel::Time& doppelValue) = 0;
   virtual std::int32_t hour() const = 0;
   virtual void setHour(std::int32_t doppelValue) = 0;
   virtual std::int32_t minute() const = 0;
@@ -115,38 +118,60 @@ public:
   virtual void setPlayer(const PlayerInfo& player) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void timeChanged(const doppel::Value& doppelValue) {
+  void publishTime(const doppel::Time& doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "QTime"));
   }
-  void hourChanged(std::int32_t doppelValue) {
+  void publishHour(std::int32_t doppelValue) {
     (void)setProperty(1, doppel::typed::toValue(doppelValue, "int"));
   }
-  void minuteChanged(std::int32_t doppelValue) {
+  void publishMinute(std::int32_t doppelValue) {
     (void)setProperty(2, doppel::typed::toValue(doppelValue, "int"));
   }
   void timeChangedSignal() {
     (void)emitSignal("timeChanged()", {});
   }
-  void timeChanged2(const doppel::Value& t) {
+  void timeChanged2(const doppel::Time& t) {
     (void)emitSignal("timeChanged2(QTime)", {doppel::typed::toValue(t, "QTime")});
   }
   void sendCustom(const PresetInfo& info) {
     (void)emitSignal("sendCustom(PresetInfo)", {doppel::typed::toValue(info, "PresetInfo")});
   }
-  void sendMap(const doppel::Value& map) {
+  void sendMap(const std::map<std::string, std::string>& map) {
     (void)emitSignal("sendMap(QMap<QString,QString>)", {doppel::typed::toValue(map, "QMap<QString,QString>")});
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    timeChanged(time());
-    hourChanged(hour());
-    minuteChanged(minute());
+    publishTime(time());
+    publishHour(hour());
+    publishMinute(minute());
   }
 
+  doppel::Signal<doppel::Time> timeChanged;
+  doppel::Signal<std::int32_t> hourChanged;
+  doppel::Signal<std::int32_t> minuteChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          timeChanged.emit(doppel::typed::fromValue<doppel::Time>(v));
+          break;
+        case 1:
+          hourChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 2:
+          minuteChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushTime(QTime)", [this](const std::vector<doppel::Value>& a) {
-      setTime(doppel::typed::fromValue<doppel::Value>(a.at(0)));
+      setTime(doppel::typed::fromValue<doppel::Time>(a.at(0)));
       return doppel::Value();
     });
     (void)onCall("pushHour(int)", [this](const std::vector<doppel::Value>& a) {
@@ -165,7 +190,7 @@ private:
       setPlayer(doppel::typed::fromValue<PlayerInfo>(a.at(0)));
       return doppel::Value();
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -173,6 +198,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// MinuteTimerSource with storage: starts at the .rep defaults, setters notify on change.
@@ -180,35 +207,35 @@ private:
 class MinuteTimerSimpleSource : public MinuteTimerSource {
 public:
   using MinuteTimerSource::MinuteTimerSource;
-  doppel::Value time() const override { return doppel::typed::fromValue<doppel::Value>(property(0)); }
-  void setTime(const doppel::Value& doppelValue) override { timeChanged(doppelValue); }
+  doppel::Time time() const override { return doppel::typed::fromValue<doppel::Time>(property(0)); }
+  void setTime(const doppel::Time& doppelValue) override { publishTime(doppelValue); }
   std::int32_t hour() const override { return doppel::typed::fromValue<std::int32_t>(property(1)); }
-  void setHour(std::int32_t doppelValue) override { hourChanged(doppelValue); }
+  void setHour(std::int32_t doppelValue) override { publishHour(doppelValue); }
   std::int32_t minute() const override { return doppel::typed::fromValue<std::int32_t>(property(2)); }
-  void setMinute(std::int32_t doppelValue) override { minuteChanged(doppelValue); }
+  void setMinute(std::int32_t doppelValue) override { publishMinute(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of MinuteTimer (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of MinuteTimer (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class MinuteTimerSourceAdapter : public MinuteTimerSource {
 public:
   explicit MinuteTimerSourceAdapter(Object& object) : m_object(object) { this->publishAll(); }
   Object& object() { return m_object; }
-  doppel::Value time() const override { return static_cast<doppel::Value>(m_object.time()); }
-  void setTime(const doppel::Value& doppelValue) override {
+  doppel::Time time() const override { return static_cast<doppel::Time>(m_object.time()); }
+  void setTime(const doppel::Time& doppelValue) override {
     if constexpr (requires { m_object.setTime(doppelValue); }) m_object.setTime(doppelValue);
-    this->timeChanged(time());
+    this->publishTime(time());
   }
   std::int32_t hour() const override { return static_cast<std::int32_t>(m_object.hour()); }
   void setHour(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setHour(doppelValue); }) m_object.setHour(doppelValue);
-    this->hourChanged(hour());
+    this->publishHour(hour());
   }
   std::int32_t minute() const override { return static_cast<std::int32_t>(m_object.minute()); }
   void setMinute(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setMinute(doppelValue); }) m_object.setMinute(doppelValue);
-    this->minuteChanged(minute());
+    this->publishMinute(minute());
   }
   void SetTimeZone(std::int32_t arg0) override {
     m_object.SetTimeZone(arg0);
@@ -230,7 +257,7 @@ public:
     m_connections.emplace_back(m_replica->propertyChanged.connect([this](int index, const doppel::Value& v) {
       switch (index) {
         case 0:
-          timeChanged.emit(doppel::typed::fromValue<doppel::Value>(v));
+          timeChanged.emit(doppel::typed::fromValue<doppel::Time>(v));
           break;
         case 1:
           hourChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
@@ -250,7 +277,7 @@ public:
           break;
         case 4:
           if (a.size() < 1) break;
-          timeChanged2.emit(doppel::typed::fromValue<doppel::Value>(a[0]));
+          timeChanged2.emit(doppel::typed::fromValue<doppel::Time>(a[0]));
           break;
         case 5:
           if (a.size() < 1) break;
@@ -258,7 +285,7 @@ public:
           break;
         case 6:
           if (a.size() < 1) break;
-          sendMap.emit(doppel::typed::fromValue<doppel::Value>(a[0]));
+          sendMap.emit(doppel::typed::fromValue<std::map<std::string, std::string>>(a[0]));
           break;
         default:
           (void)a;
@@ -276,8 +303,8 @@ public:
     return m_replica->waitForSource(timeout);
   }
 
-  doppel::Value time() const { return doppel::typed::fromValue<doppel::Value>(m_replica->property(0)); }
-  doppel::PendingReply pushTime(const doppel::Value& doppelValue) {
+  doppel::Time time() const { return doppel::typed::fromValue<doppel::Time>(m_replica->property(0)); }
+  doppel::PendingReply pushTime(const doppel::Time& doppelValue) {
     return m_replica->call("pushTime(QTime)", {doppel::typed::toValue(doppelValue, "QTime")});
   }
   std::int32_t hour() const { return doppel::typed::fromValue<std::int32_t>(m_replica->property(1)); }
@@ -291,13 +318,13 @@ public:
   doppel::PendingReply SetTimeZone(std::int32_t arg0) { return m_replica->call("SetTimeZone(int)", {doppel::typed::toValue(arg0, "int")}); }
   doppel::PendingReply setPlayer(const PlayerInfo& player) { return m_replica->call("setPlayer(PlayerInfo)", {doppel::typed::toValue(player, "PlayerInfo")}); }
 
-  doppel::Signal<doppel::Value> timeChanged;
+  doppel::Signal<doppel::Time> timeChanged;
   doppel::Signal<std::int32_t> hourChanged;
   doppel::Signal<std::int32_t> minuteChanged;
   doppel::Signal<> timeChangedSignal;
-  doppel::Signal<doppel::Value> timeChanged2;
+  doppel::Signal<doppel::Time> timeChanged2;
   doppel::Signal<PresetInfo> sendCustom;
-  doppel::Signal<doppel::Value> sendMap;
+  doppel::Signal<std::map<std::string, std::string>> sendMap;
 
 private:
   std::shared_ptr<doppel::Replica> m_replica;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,12 +44,14 @@ struct QuirksInterface {
   }
 };
 
-/// The source side of Quirks: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of Quirks: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class QuirksSource : public doppel::Source {
 public:
   explicit QuirksSource(doppel::ClassInterface iface = QuirksInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual void f(const doppel::Value& intx) = 0;
@@ -66,7 +69,10 @@ public:
   void publishAll() {
   }
 
+
 private:
+  void installChangeSignals() {
+  }
   void installHandlers() {
     (void)onCall("f(unsigned)", [this](const std::vector<doppel::Value>& a) {
       f(doppel::typed::fromValue<doppel::Value>(a.at(0)));
@@ -91,7 +97,7 @@ private:
       (void)a;
       return doppel::typed::toValue(constReturn(), "const QString");
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -99,6 +105,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// QuirksSource with storage: starts at the .rep defaults, setters notify on change.
@@ -109,7 +117,7 @@ public:
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of Quirks (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of Quirks (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class QuirksSourceAdapter : public QuirksSource {
 public:
@@ -144,7 +152,7 @@ class QuirksReplica {
 public:
   static const doppel::ClassInterface& interfaceDefinition() { return QuirksInterface::get(); }
   explicit QuirksReplica(std::shared_ptr<doppel::Replica> replica) : m_replica(std::move(replica)) {
-    m_connections.emplace_back(m_replica->propertyChanged.connect([this](int index, const doppel::Value& v) {
+    m_connections.emplace_back(m_replica->propertyChanged.connect([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,13 +70,15 @@ struct MyInterfaceInterface {
   }
 };
 
-/// The source side of MyInterface: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of MyInterface: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class MyInterfaceSource : public doppel::Source {
 public:
   using Enum1 = MyInterfaceEnums::Enum1;
   explicit MyInterfaceSource(doppel::ClassInterface iface = MyInterfaceInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual MyInterfaceEnums::Enum1 enum1() const = 0;
@@ -86,10 +89,10 @@ public:
   virtual void startSlot(bool arg0, MyInterfaceEnums::Enum1 e) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void enum1Changed(MyInterfaceEnums::Enum1 doppelValue) {
+  void publishEnum1(MyInterfaceEnums::Enum1 doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "Enum1"));
   }
-  void startedChanged(bool doppelValue) {
+  void publishStarted(bool doppelValue) {
     (void)setProperty(1, doppel::typed::toValue(doppelValue, "bool"));
   }
   void enum1Fired(MyInterfaceEnums::Enum1 arg0) {
@@ -100,11 +103,29 @@ public:
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    enum1Changed(enum1());
-    startedChanged(started());
+    publishEnum1(enum1());
+    publishStarted(started());
   }
 
+  doppel::Signal<MyInterfaceEnums::Enum1> enum1Changed;
+  doppel::Signal<bool> startedChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          enum1Changed.emit(doppel::typed::fromValue<MyInterfaceEnums::Enum1>(v));
+          break;
+        case 1:
+          startedChanged.emit(doppel::typed::fromValue<bool>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushStarted(bool)", [this](const std::vector<doppel::Value>& a) {
       setStarted(doppel::typed::fromValue<bool>(a.at(0)));
@@ -128,6 +149,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// MyInterfaceSource with storage: starts at the .rep defaults, setters notify on change.
@@ -136,13 +159,13 @@ class MyInterfaceSimpleSource : public MyInterfaceSource {
 public:
   using MyInterfaceSource::MyInterfaceSource;
   MyInterfaceEnums::Enum1 enum1() const override { return doppel::typed::fromValue<MyInterfaceEnums::Enum1>(property(0)); }
-  void setEnum1(MyInterfaceEnums::Enum1 doppelValue) override { enum1Changed(doppelValue); }
+  void setEnum1(MyInterfaceEnums::Enum1 doppelValue) override { publishEnum1(doppelValue); }
   bool started() const override { return doppel::typed::fromValue<bool>(property(1)); }
-  void setStarted(bool doppelValue) override { startedChanged(doppelValue); }
+  void setStarted(bool doppelValue) override { publishStarted(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of MyInterface (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of MyInterface (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class MyInterfaceSourceAdapter : public MyInterfaceSource {
 public:
@@ -151,12 +174,12 @@ public:
   MyInterfaceEnums::Enum1 enum1() const override { return static_cast<MyInterfaceEnums::Enum1>(m_object.enum1()); }
   void setEnum1(MyInterfaceEnums::Enum1 doppelValue) override {
     if constexpr (requires { m_object.setEnum1(doppelValue); }) m_object.setEnum1(doppelValue);
-    this->enum1Changed(enum1());
+    this->publishEnum1(enum1());
   }
   bool started() const override { return static_cast<bool>(m_object.started()); }
   void setStarted(bool doppelValue) override {
     if constexpr (requires { m_object.setStarted(doppelValue); }) m_object.setStarted(doppelValue);
-    this->startedChanged(started());
+    this->publishStarted(started());
   }
   bool enablePeriodic(MyInterfaceEnums::Enum1 arg0, std::int32_t arg1) override {
     return m_object.enablePeriodic(arg0, arg1);

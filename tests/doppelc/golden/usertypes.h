@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,8 @@
 #include "doppel/value.h"
 #include "doppel/source.h"
 #include "doppel/replica.h"
+#include "doppel/model.h"
+#include "doppel/model_replica.h"
 
 
 /// POD Point3: travels as a gadget (one value per member, in order).
@@ -71,12 +74,14 @@ struct TypeResultInterface {
   }
 };
 
-/// The source side of TypeResult: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of TypeResult: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class TypeResultSource : public doppel::Source {
 public:
   explicit TypeResultSource(doppel::ClassInterface iface = TypeResultInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual std::string first() const = 0;
@@ -85,16 +90,16 @@ public:
   virtual void setCount(std::int32_t doppelValue) = 0;
   virtual Point3 where() const = 0;
   virtual void setWhere(const Point3& doppelValue) = 0;
-  virtual doppel::Value lookup(const std::string& key) = 0;
+  virtual std::map<std::string, std::string> lookup(const std::string& key) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void firstChanged(const std::string& doppelValue) {
+  void publishFirst(const std::string& doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "QString"));
   }
-  void countChanged(std::int32_t doppelValue) {
+  void publishCount(std::int32_t doppelValue) {
     (void)setProperty(2, doppel::typed::toValue(doppelValue, "int"));
   }
-  void whereChanged(const Point3& doppelValue) {
+  void publishWhere(const Point3& doppelValue) {
     (void)setProperty(4, doppel::typed::toValue(doppelValue, "Point3"));
   }
   void withDefault(std::int32_t a, std::int32_t b, const std::string& c) {
@@ -103,14 +108,48 @@ public:
   /// CLASS sub: the child source (not owned), or null.
   TypeHelperSource* sub() const;
   doppel::Result<void> setSub(TypeHelperSource* child);
+  /// MODEL items: the model remoted as this child (not owned), or null.
+  doppel::ItemModel* items() const { return m_itemsModel ? &m_itemsModel->model() : nullptr; }
+  /// Remotes `model` (kept alive by the caller) with the roles the .rep names, looked up in
+  /// its roleNames() as Qt's source does; null removes it.
+  doppel::Result<void> setItems(doppel::ItemModel* model) {
+    std::unique_ptr<doppel::ModelAdapter> adapter;
+    if (model != nullptr)
+      adapter = std::make_unique<doppel::ModelAdapter>(*model, doppel::typed::roleIds(model->roleNames(), {"name", "value"}));
+    if (auto r = doppel::Source::setChild(1, adapter.get()); !r) return r;
+    m_itemsModel = std::move(adapter);
+    return {};
+  }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    firstChanged(first());
-    countChanged(count());
-    whereChanged(where());
+    publishFirst(first());
+    publishCount(count());
+    publishWhere(where());
   }
 
+  doppel::Signal<std::string> firstChanged;
+  doppel::Signal<std::int32_t> countChanged;
+  doppel::Signal<Point3> whereChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          firstChanged.emit(doppel::typed::fromValue<std::string>(v));
+          break;
+        case 2:
+          countChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 4:
+          whereChanged.emit(doppel::typed::fromValue<Point3>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushFirst(QString)", [this](const std::vector<doppel::Value>& a) {
       setFirst(doppel::typed::fromValue<std::string>(a.at(0)));
@@ -127,7 +166,7 @@ private:
     (void)onCall("lookup(QString)", [this](const std::vector<doppel::Value>& a) {
       return doppel::typed::toValue(lookup(doppel::typed::fromValue<std::string>(a.at(0))), "QMap<QString,QString>");
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -135,6 +174,9 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
+  std::unique_ptr<doppel::ModelAdapter> m_itemsModel;
 };
 
 /// TypeResultSource with storage: starts at the .rep defaults, setters notify on change.
@@ -143,15 +185,15 @@ class TypeResultSimpleSource : public TypeResultSource {
 public:
   using TypeResultSource::TypeResultSource;
   std::string first() const override { return doppel::typed::fromValue<std::string>(property(0)); }
-  void setFirst(const std::string& doppelValue) override { firstChanged(doppelValue); }
+  void setFirst(const std::string& doppelValue) override { publishFirst(doppelValue); }
   std::int32_t count() const override { return doppel::typed::fromValue<std::int32_t>(property(2)); }
-  void setCount(std::int32_t doppelValue) override { countChanged(doppelValue); }
+  void setCount(std::int32_t doppelValue) override { publishCount(doppelValue); }
   Point3 where() const override { return doppel::typed::fromValue<Point3>(property(4)); }
-  void setWhere(const Point3& doppelValue) override { whereChanged(doppelValue); }
+  void setWhere(const Point3& doppelValue) override { publishWhere(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of TypeResult (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of TypeResult (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class TypeResultSourceAdapter : public TypeResultSource {
 public:
@@ -160,19 +202,19 @@ public:
   std::string first() const override { return static_cast<std::string>(m_object.first()); }
   void setFirst(const std::string& doppelValue) override {
     if constexpr (requires { m_object.setFirst(doppelValue); }) m_object.setFirst(doppelValue);
-    this->firstChanged(first());
+    this->publishFirst(first());
   }
   std::int32_t count() const override { return static_cast<std::int32_t>(m_object.count()); }
   void setCount(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setCount(doppelValue); }) m_object.setCount(doppelValue);
-    this->countChanged(count());
+    this->publishCount(count());
   }
   Point3 where() const override { return static_cast<Point3>(m_object.where()); }
   void setWhere(const Point3& doppelValue) override {
     if constexpr (requires { m_object.setWhere(doppelValue); }) m_object.setWhere(doppelValue);
-    this->whereChanged(where());
+    this->publishWhere(where());
   }
-  doppel::Value lookup(const std::string& key) override {
+  std::map<std::string, std::string> lookup(const std::string& key) override {
     return m_object.lookup(key);
   }
 
@@ -185,6 +227,9 @@ private:
 class TypeResultReplica {
 public:
   static const doppel::ClassInterface& interfaceDefinition() { return TypeResultInterface::get(); }
+  /// The classes of the CLASS members, all levels down: Node::acquire<TypeResultReplica> registers them
+  /// (hosts describe a child's class only to dynamic replicas).
+  static std::vector<doppel::ClassInterface> childInterfaces();
   explicit TypeResultReplica(std::shared_ptr<doppel::Replica> replica) : m_replica(std::move(replica)) {
     m_connections.emplace_back(m_replica->propertyChanged.connect([this](int index, const doppel::Value& v) {
       switch (index) {
@@ -236,11 +281,13 @@ public:
   doppel::PendingReply pushWhere(const Point3& doppelValue) {
     return m_replica->call("pushWhere(Point3)", {doppel::typed::toValue(doppelValue, "Point3")});
   }
-  doppel::typed::Reply<doppel::Value> lookup(const std::string& key) {
-    return doppel::typed::Reply<doppel::Value>(m_replica->call("lookup(QString)", {doppel::typed::toValue(key, "QString")}));
+  doppel::typed::Reply<std::map<std::string, std::string>> lookup(const std::string& key) {
+    return doppel::typed::Reply<std::map<std::string, std::string>>(m_replica->call("lookup(QString)", {doppel::typed::toValue(key, "QString")}));
   }
   /// CLASS sub: the child replica, or null while the source has none.
   std::shared_ptr<TypeHelperReplica> sub() const;
+  /// MODEL items: the model replica, or null while the source has none.
+  std::shared_ptr<doppel::ModelReplica> items() const;
 
   doppel::Signal<std::string> firstChanged;
   doppel::Signal<std::int32_t> countChanged;
@@ -251,6 +298,7 @@ private:
   std::shared_ptr<doppel::Replica> m_replica;
   std::vector<doppel::ScopedConnection> m_connections;
   mutable std::shared_ptr<TypeHelperReplica> m_sub;
+  mutable std::shared_ptr<doppel::ModelReplica> m_items;
 };
 
 /// The interface of TypeHelper with repc's index spaces and signature.
@@ -269,33 +317,49 @@ struct TypeHelperInterface {
   }
 };
 
-/// The source side of TypeHelper: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of TypeHelper: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class TypeHelperSource : public doppel::Source {
 public:
   explicit TypeHelperSource(doppel::ClassInterface iface = TypeHelperInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual std::int32_t helperValue() const = 0;
   virtual void setHelperValue(std::int32_t doppelValue) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void helperValueChanged(std::int32_t doppelValue) {
+  void publishHelperValue(std::int32_t doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "int"));
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    helperValueChanged(helperValue());
+    publishHelperValue(helperValue());
   }
 
+  doppel::Signal<std::int32_t> helperValueChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          helperValueChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushHelperValue(int)", [this](const std::vector<doppel::Value>& a) {
       setHelperValue(doppel::typed::fromValue<std::int32_t>(a.at(0)));
       return doppel::Value();
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -303,6 +367,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// TypeHelperSource with storage: starts at the .rep defaults, setters notify on change.
@@ -311,11 +377,11 @@ class TypeHelperSimpleSource : public TypeHelperSource {
 public:
   using TypeHelperSource::TypeHelperSource;
   std::int32_t helperValue() const override { return doppel::typed::fromValue<std::int32_t>(property(0)); }
-  void setHelperValue(std::int32_t doppelValue) override { helperValueChanged(doppelValue); }
+  void setHelperValue(std::int32_t doppelValue) override { publishHelperValue(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of TypeHelper (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of TypeHelper (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class TypeHelperSourceAdapter : public TypeHelperSource {
 public:
@@ -324,7 +390,7 @@ public:
   std::int32_t helperValue() const override { return static_cast<std::int32_t>(m_object.helperValue()); }
   void setHelperValue(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setHelperValue(doppelValue); }) m_object.setHelperValue(doppelValue);
-    this->helperValueChanged(helperValue());
+    this->publishHelperValue(helperValue());
   }
 
 private:
@@ -347,7 +413,7 @@ public:
           break;
       }
     }));
-    m_connections.emplace_back(m_replica->signalEmitted.connect([this](int index, const std::vector<doppel::Value>& a) {
+    m_connections.emplace_back(m_replica->signalEmitted.connect([](int index, const std::vector<doppel::Value>& a) {
       switch (index) {
         default:
           (void)a;
@@ -377,6 +443,16 @@ private:
   std::vector<doppel::ScopedConnection> m_connections;
 };
 
+inline std::vector<doppel::ClassInterface> TypeResultReplica::childInterfaces() {
+  return {TypeHelperInterface::get()};
+}
+inline std::shared_ptr<doppel::ModelReplica> TypeResultReplica::items() const {
+  auto raw = m_replica->child(1);
+  if (!raw) return nullptr;
+  if (!m_items || &m_items->replica() != raw.get())
+    m_items = std::make_shared<doppel::ModelReplica>(raw, doppel::ModelReplicaOptions{});
+  return m_items;
+}
 inline TypeHelperSource* TypeResultSource::sub() const {
   return dynamic_cast<TypeHelperSource*>(doppel::Source::child(3));
 }

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,26 +46,28 @@ struct TabsInterface {
   }
 };
 
-/// The source side of Tabs: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of Tabs: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class TabsSource : public doppel::Source {
 public:
   explicit TabsSource(doppel::ClassInterface iface = TabsInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual std::int32_t spaced() const = 0;
   virtual void setSpaced(std::int32_t doppelValue) = 0;
-  virtual doppel::Value map() const = 0;
-  virtual void setMap(const doppel::Value& doppelValue) = 0;
+  virtual std::map<std::string, std::int32_t> map() const = 0;
+  virtual void setMap(const std::map<std::string, std::int32_t>& doppelValue) = 0;
   virtual std::int32_t twice(std::int32_t x) = 0;
   virtual void alsoHere() = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void spacedChanged(std::int32_t doppelValue) {
+  void publishSpaced(std::int32_t doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "int"));
   }
-  void mapChanged(const doppel::Value& doppelValue) {
+  void publishMap(const std::map<std::string, std::int32_t>& doppelValue) {
     (void)setProperty(1, doppel::typed::toValue(doppelValue, "QMap<QString,int>"));
   }
   void sig(std::int32_t a, std::int32_t b) {
@@ -72,18 +75,36 @@ public:
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    spacedChanged(spaced());
-    mapChanged(map());
+    publishSpaced(spaced());
+    publishMap(map());
   }
 
+  doppel::Signal<std::int32_t> spacedChanged;
+  doppel::Signal<std::map<std::string, std::int32_t>> mapChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          spacedChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 1:
+          mapChanged.emit(doppel::typed::fromValue<std::map<std::string, std::int32_t>>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushSpaced(int)", [this](const std::vector<doppel::Value>& a) {
       setSpaced(doppel::typed::fromValue<std::int32_t>(a.at(0)));
       return doppel::Value();
     });
     (void)onCall("pushMap(QMap<QString,int>)", [this](const std::vector<doppel::Value>& a) {
-      setMap(doppel::typed::fromValue<doppel::Value>(a.at(0)));
+      setMap(doppel::typed::fromValue<std::map<std::string, std::int32_t>>(a.at(0)));
       return doppel::Value();
     });
     (void)onCall("twice(int)", [this](const std::vector<doppel::Value>& a) {
@@ -94,7 +115,7 @@ private:
       alsoHere();
       return doppel::Value();
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -102,6 +123,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// TabsSource with storage: starts at the .rep defaults, setters notify on change.
@@ -110,13 +133,13 @@ class TabsSimpleSource : public TabsSource {
 public:
   using TabsSource::TabsSource;
   std::int32_t spaced() const override { return doppel::typed::fromValue<std::int32_t>(property(0)); }
-  void setSpaced(std::int32_t doppelValue) override { spacedChanged(doppelValue); }
-  doppel::Value map() const override { return doppel::typed::fromValue<doppel::Value>(property(1)); }
-  void setMap(const doppel::Value& doppelValue) override { mapChanged(doppelValue); }
+  void setSpaced(std::int32_t doppelValue) override { publishSpaced(doppelValue); }
+  std::map<std::string, std::int32_t> map() const override { return doppel::typed::fromValue<std::map<std::string, std::int32_t>>(property(1)); }
+  void setMap(const std::map<std::string, std::int32_t>& doppelValue) override { publishMap(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of Tabs (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of Tabs (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class TabsSourceAdapter : public TabsSource {
 public:
@@ -125,12 +148,12 @@ public:
   std::int32_t spaced() const override { return static_cast<std::int32_t>(m_object.spaced()); }
   void setSpaced(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setSpaced(doppelValue); }) m_object.setSpaced(doppelValue);
-    this->spacedChanged(spaced());
+    this->publishSpaced(spaced());
   }
-  doppel::Value map() const override { return static_cast<doppel::Value>(m_object.map()); }
-  void setMap(const doppel::Value& doppelValue) override {
+  std::map<std::string, std::int32_t> map() const override { return static_cast<std::map<std::string, std::int32_t>>(m_object.map()); }
+  void setMap(const std::map<std::string, std::int32_t>& doppelValue) override {
     if constexpr (requires { m_object.setMap(doppelValue); }) m_object.setMap(doppelValue);
-    this->mapChanged(map());
+    this->publishMap(map());
   }
   std::int32_t twice(std::int32_t x) override {
     return m_object.twice(x);
@@ -155,7 +178,7 @@ public:
           spacedChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
           break;
         case 1:
-          mapChanged.emit(doppel::typed::fromValue<doppel::Value>(v));
+          mapChanged.emit(doppel::typed::fromValue<std::map<std::string, std::int32_t>>(v));
           break;
         default:
           (void)v;
@@ -188,8 +211,8 @@ public:
   doppel::PendingReply pushSpaced(std::int32_t doppelValue) {
     return m_replica->call("pushSpaced(int)", {doppel::typed::toValue(doppelValue, "int")});
   }
-  doppel::Value map() const { return doppel::typed::fromValue<doppel::Value>(m_replica->property(1)); }
-  doppel::PendingReply pushMap(const doppel::Value& doppelValue) {
+  std::map<std::string, std::int32_t> map() const { return doppel::typed::fromValue<std::map<std::string, std::int32_t>>(m_replica->property(1)); }
+  doppel::PendingReply pushMap(const std::map<std::string, std::int32_t>& doppelValue) {
     return m_replica->call("pushMap(QMap<QString,int>)", {doppel::typed::toValue(doppelValue, "QMap<QString,int>")});
   }
   doppel::typed::Reply<std::int32_t> twice(std::int32_t x) {
@@ -198,7 +221,7 @@ public:
   doppel::PendingReply alsoHere() { return m_replica->call("alsoHere()", {}); }
 
   doppel::Signal<std::int32_t> spacedChanged;
-  doppel::Signal<doppel::Value> mapChanged;
+  doppel::Signal<std::map<std::string, std::int32_t>> mapChanged;
   doppel::Signal<std::int32_t, std::int32_t> sig;
 
 private:
@@ -223,12 +246,14 @@ struct OneLineInterface {
   }
 };
 
-/// The source side of OneLine: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of OneLine: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class OneLineSource : public doppel::Source {
 public:
   explicit OneLineSource(doppel::ClassInterface iface = OneLineInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
   virtual std::int32_t a() const = 0;
@@ -237,10 +262,10 @@ public:
   virtual void setB(std::int32_t doppelValue) = 0;
 
   /// Publishes a property's value to the replicas (its NOTIFY when it changed).
-  void aChanged(std::int32_t doppelValue) {
+  void publishA(std::int32_t doppelValue) {
     (void)setProperty(0, doppel::typed::toValue(doppelValue, "int"));
   }
-  void bChanged(std::int32_t doppelValue) {
+  void publishB(std::int32_t doppelValue) {
     (void)setProperty(1, doppel::typed::toValue(doppelValue, "int"));
   }
   void s() {
@@ -248,11 +273,29 @@ public:
   }
   /// Re-reads every getter and publishes the values (for sources with their own storage).
   void publishAll() {
-    aChanged(a());
-    bChanged(b());
+    publishA(a());
+    publishB(b());
   }
 
+  doppel::Signal<std::int32_t> aChanged;
+  doppel::Signal<std::int32_t> bChanged;
+
 private:
+  void installChangeSignals() {
+    m_changeSignals = propertyChanged.connect([this](int index, const doppel::Value& v) {
+      switch (index) {
+        case 0:
+          aChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        case 1:
+          bChanged.emit(doppel::typed::fromValue<std::int32_t>(v));
+          break;
+        default:
+          (void)v;
+          break;
+      }
+    });
+  }
   void installHandlers() {
     (void)onCall("pushA(int)", [this](const std::vector<doppel::Value>& a) {
       setA(doppel::typed::fromValue<std::int32_t>(a.at(0)));
@@ -262,7 +305,7 @@ private:
       setB(doppel::typed::fromValue<std::int32_t>(a.at(0)));
       return doppel::Value();
     });
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -270,6 +313,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// OneLineSource with storage: starts at the .rep defaults, setters notify on change.
@@ -278,13 +323,13 @@ class OneLineSimpleSource : public OneLineSource {
 public:
   using OneLineSource::OneLineSource;
   std::int32_t a() const override { return doppel::typed::fromValue<std::int32_t>(property(0)); }
-  void setA(std::int32_t doppelValue) override { aChanged(doppelValue); }
+  void setA(std::int32_t doppelValue) override { publishA(doppelValue); }
   std::int32_t b() const override { return doppel::typed::fromValue<std::int32_t>(property(1)); }
-  void setB(std::int32_t doppelValue) override { bChanged(doppelValue); }
+  void setB(std::int32_t doppelValue) override { publishB(doppelValue); }
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of OneLine (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of OneLine (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class OneLineSourceAdapter : public OneLineSource {
 public:
@@ -293,12 +338,12 @@ public:
   std::int32_t a() const override { return static_cast<std::int32_t>(m_object.a()); }
   void setA(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setA(doppelValue); }) m_object.setA(doppelValue);
-    this->aChanged(a());
+    this->publishA(a());
   }
   std::int32_t b() const override { return static_cast<std::int32_t>(m_object.b()); }
   void setB(std::int32_t doppelValue) override {
     if constexpr (requires { m_object.setB(doppelValue); }) m_object.setB(doppelValue);
-    this->bChanged(b());
+    this->publishB(b());
   }
 
 private:
@@ -377,12 +422,14 @@ struct BraceInterface {
   }
 };
 
-/// The source side of Brace: getters, setters and slots to implement; <prop>Changed(v) publishes a value, the SIGNAL methods emit.
+/// The source side of Brace: getters, setters and slots to implement; publish<Prop>(v) publishes a value, the SIGNAL methods emit,
+/// <prop>Changed fires after every change (setters, replica writes and pushes).
 class BraceSource : public doppel::Source {
 public:
   explicit BraceSource(doppel::ClassInterface iface = BraceInterface::get())
       : doppel::Source(std::move(iface)) {
     installHandlers();
+    installChangeSignals();
   }
 
 
@@ -391,9 +438,12 @@ public:
   void publishAll() {
   }
 
+
 private:
+  void installChangeSignals() {
+  }
   void installHandlers() {
-    onWrite([this](int index, const doppel::Value& v) {
+    onWrite([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
@@ -401,6 +451,8 @@ private:
       }
     });
   }
+
+  doppel::ScopedConnection m_changeSignals;
 };
 
 /// BraceSource with storage: starts at the .rep defaults, setters notify on change.
@@ -411,7 +463,7 @@ public:
 };
 
 /// Remotes an existing object through its own getters, setters and slots (repc's SourceAPI):
-/// Object needs the getters and slots of Brace (setters where it has them). Call <prop>Changed(v) or publishAll() when it changes.
+/// Object needs the getters and slots of Brace (setters where it has them). Call publish<Prop>(v) or publishAll() when it changes.
 template <class Object>
 class BraceSourceAdapter : public BraceSource {
 public:
@@ -428,14 +480,14 @@ class BraceReplica {
 public:
   static const doppel::ClassInterface& interfaceDefinition() { return BraceInterface::get(); }
   explicit BraceReplica(std::shared_ptr<doppel::Replica> replica) : m_replica(std::move(replica)) {
-    m_connections.emplace_back(m_replica->propertyChanged.connect([this](int index, const doppel::Value& v) {
+    m_connections.emplace_back(m_replica->propertyChanged.connect([](int index, const doppel::Value& v) {
       switch (index) {
         default:
           (void)v;
           break;
       }
     }));
-    m_connections.emplace_back(m_replica->signalEmitted.connect([this](int index, const std::vector<doppel::Value>& a) {
+    m_connections.emplace_back(m_replica->signalEmitted.connect([](int index, const std::vector<doppel::Value>& a) {
       switch (index) {
         default:
           (void)a;

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Typed interop: a doppelc-generated source read by a repc-generated Qt replica and the reverse,
 from the same thermostat.rep (Valid, every member kind checked by the client), and peers built
-from mismatch/thermostat.rep ending in SignatureMismatch on both implementations.
+from mismatch/thermostat.rep ending in SignatureMismatch on both implementations; and the same
+both ways for mapped/mapped.rep (flags, maps, date and time types).
 
 usage: run_typed.py --bin-dir DIR"""
 import argparse, os, socket, subprocess, sys, time
@@ -40,7 +41,12 @@ def main():
              ('doppel_typed_peer', 'qt_typed_peer_mismatch', 'mismatch'),
              ('qt_typed_peer', 'doppel_typed_peer_mismatch', 'mismatch'),
              ('doppel_typed_peer', 'doppel_typed_peer_mismatch', 'mismatch'),
-             ('qt_typed_peer', 'qt_typed_peer_mismatch', 'mismatch')]
+             ('qt_typed_peer', 'qt_typed_peer_mismatch', 'mismatch'),
+             # mapped/mapped.rep: FLAG, QMap, QHash, QDateTime, QDate, QTime as C++ types.
+             ('qt_mapped_peer', 'qt_mapped_peer', 'valid'),
+             ('doppel_mapped_peer', 'doppel_mapped_peer', 'valid'),
+             ('doppel_mapped_peer', 'qt_mapped_peer', 'valid'),
+             ('qt_mapped_peer', 'doppel_mapped_peer', 'valid')]
     failures = 0
     for host, client, expect in cases:
         ok, out = scenario(a.bin_dir, host, client, expect)

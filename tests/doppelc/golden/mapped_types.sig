@@ -1,0 +1,1 @@
+Palette c5dbfd1488d87fe3468c54d6cb36c094574192a3
