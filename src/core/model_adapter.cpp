@@ -320,7 +320,16 @@ struct ModelAdapter::Impl {
         emit(signal, {pathValue(parent), Value::int32(first), Value::int32(last)});
       };
     };
-    connections.emplace_back(model.rowsInserted.connect(range("rowsInserted")));
+    connections.emplace_back(model.rowsInserted.connect(
+        [this](const ModelIndex& parent, int first, int last) {
+          // An item's first children: Qt's replica gives items it never sized 0 columns, and
+          // then cannot index the new rows (its tree turns cyclic); QStandardItemModel sends
+          // columnsInserted here, which Qt's replica needs and ignores when it knew the columns.
+          const int columns = model.columnCount(parent);
+          if (parent.isValid() && columns > 0 && model.rowCount(parent) == last - first + 1)
+            emit("columnsInserted", {pathValue(parent), Value::int32(0), Value::int32(columns - 1)});
+          emit("rowsInserted", {pathValue(parent), Value::int32(first), Value::int32(last)});
+        }));
     connections.emplace_back(model.rowsRemoved.connect(range("rowsRemoved")));
     connections.emplace_back(model.columnsInserted.connect(range("columnsInserted")));
     // Qt never forwards columnsRemoved (protocol §15.10), which leaves replicas with stale

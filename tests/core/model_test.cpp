@@ -259,6 +259,36 @@ TEST_F(ModelTest, BadRequestsGetEmptyAnswersAndOtherReplicasGoOn) {
   EXPECT_EQ(host->connectionCount(), 1u);
 }
 
+// Qt's replica gives items it never sized 0 columns and cannot index rows inserted under them
+// unless columnsInserted comes first (what QStandardItemModel sends): the adapter sends it
+// before an item's first children, and only then.
+TEST_F(ModelTest, FirstChildrenOfAnItemComeAfterColumnsInserted) {
+  auto raw = node->acquire("Tree", ModelAdapter::adapterInterface());
+  ASSERT_TRUE(raw->waitForSource(1s));
+  std::vector<std::string> seen;
+  auto connection = raw->signalEmitted.connect([&seen](int index, const std::vector<Value>& args) {
+    auto path = wire::indexListFromValue(args.at(0));
+    std::string line = std::to_string(index) + " [";
+    for (const auto& step : path ? *path : wire::IndexList{})
+      line += "(" + std::to_string(step.row) + "," + std::to_string(step.column) + ")";
+    seen.push_back(line + "] " + std::to_string(args.at(1).toInt()) + "-" + std::to_string(args.at(2).toInt()));
+  });
+  const ModelIndex top = tree.appendRow({}, {Value::string("top"), Value::int32(1)});
+  const ModelIndex kid = tree.appendRow(top, {Value::string("kid"), Value::int32(2)});
+  tree.appendRow(kid, {Value::string("leaf"), Value::int32(3)});
+  tree.insertRow(kid, 0, {Value::string("leaf 2"), Value::int32(4)});
+  loop.drain();
+  const std::string t = std::to_string(tree.rowCount() - 1);
+  // signal 8 = columnsInserted, 2 = rowsInserted (§9.2)
+  const std::vector<std::string> expected{"2 [] " + t + "-" + t,
+                                          "8 [(" + t + ",0)] 0-0",
+                                          "2 [(" + t + ",0)] 0-0",
+                                          "8 [(" + t + ",0)(0,0)] 0-0",
+                                          "2 [(" + t + ",0)(0,0)] 0-0",
+                                          "2 [(" + t + ",0)(0,0)] 0-0"};
+  EXPECT_EQ(seen, expected);
+}
+
 TEST(ListModelTest, MovesRotateAndReportQtsDestinationRow) {
   ListModel m({{Role::Display, "display"}});
   for (int i = 0; i < 5; ++i) m.appendRow({Value::int32(i)});

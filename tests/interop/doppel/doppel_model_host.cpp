@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     const auto seed = static_cast<std::uint32_t>(moves ? a[1].toInt() : -a[1].toInt());
     const int count = static_cast<int>(a[2].toInt());
     if (a[0].toString() == "Tree") {
-      modeltest::editTree(tree, seed, count);
+      modeltest::editTree(tree, seed, count, moves);
     } else {
       modeltest::editFlat(flat, seed, count, moves);
     }

@@ -129,7 +129,28 @@ inline void collect(const doppel::ItemModel& m, const doppel::ModelIndex& parent
   }
 }
 
-inline void editTree(doppel::TreeModel& m, std::uint32_t seed, int count) {
+/// A subtree's values, to re-insert it elsewhere (a move as remove + insert).
+struct TreeCopy {
+  std::vector<doppel::Value> values;
+  std::vector<TreeCopy> children;
+};
+
+inline TreeCopy copyTree(const doppel::TreeModel& m, const doppel::ModelIndex& index) {
+  TreeCopy copy;
+  for (int role : m.roles()) copy.values.push_back(m.data(index, role));
+  for (int i = 0; i < m.rowCount(index); ++i) copy.children.push_back(copyTree(m, m.index(i, 0, index)));
+  return copy;
+}
+
+inline void pasteTree(doppel::TreeModel& m, const doppel::ModelIndex& parent, int row, const TreeCopy& copy) {
+  const auto index = m.insertRow(parent, row, copy.values);
+  for (std::size_t i = 0; i < copy.children.size(); ++i)
+    pasteTree(m, index, static_cast<int>(i), copy.children[i]);
+}
+
+/// With `moves` false a move is a remove and an insert of the subtree (what QStandardItemModel
+/// reports for takeRow + insertRow).
+inline void editTree(doppel::TreeModel& m, std::uint32_t seed, int count, bool moves = true) {
   Random r(seed);
   int serial = 100000 + static_cast<int>(seed % 1000) * 10000;
   for (int i = 0; i < count; ++i) {
@@ -156,7 +177,15 @@ inline void editTree(doppel::TreeModel& m, std::uint32_t seed, int count) {
       // Moves only among top-level rows: Qt's replica handles rowsMoved only at the root.
       const int rows = m.rowCount();
       if (rows < 2) continue;
-      m.moveRows({}, r.below(rows), 1, r.below(rows));
+      const int from = r.below(rows);
+      const int to = r.below(rows);
+      if (moves) {
+        m.moveRows({}, from, 1, to);
+      } else {
+        const TreeCopy copy = copyTree(m, m.index(from, 0));
+        m.removeRows({}, from, 1);
+        pasteTree(m, {}, to, copy);
+      }
     }
   }
 }

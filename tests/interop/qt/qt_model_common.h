@@ -165,8 +165,8 @@ inline void editTree(QStandardItemModel& m, quint32 seed, int count) {
 }
 
 /// Edits of a QStringListModel (display and edit roles): data changes, inserts, removes, real
-/// moves (rowsMoved), resets.
-inline void editStrings(QStringListModel& m, quint32 seed, int count) {
+/// moves (rowsMoved; with `moves` false a remove + insert), resets (setStringList).
+inline void editStrings(QStringListModel& m, quint32 seed, int count, bool moves = true) {
   Random r(seed);
   int serial = 100000 + int(seed % 1000) * 10000;
   for (int i = 0; i < count; ++i) {
@@ -186,7 +186,14 @@ inline void editStrings(QStringListModel& m, quint32 seed, int count) {
       const int from = r.below(rows - 1);
       int to = r.below(rows + 1);
       if (to == from || to == from + 1) to = (from + 3) % (rows + 1);
-      m.moveRows(QModelIndex(), from, 1, QModelIndex(), to);
+      if (moves) {
+        m.moveRows(QModelIndex(), from, 1, QModelIndex(), to);
+      } else {
+        const QString moved = m.index(from).data().toString();
+        m.removeRows(from, 1);
+        m.insertRows(to > from ? to - 1 : to, 1);
+        m.setData(m.index(to > from ? to - 1 : to), moved);
+      }
     } else {
       QStringList list;
       const int n = 50 + r.below(100);

@@ -24,7 +24,8 @@ public Q_SLOTS:
     if (model == QLatin1String("Tree")) {
       modelqt::editTree(*m_tree, quint32(seed), count);
     } else if (model == QLatin1String("Strings")) {
-      modelqt::editStrings(*m_strings, quint32(seed), count);
+      // A negative seed: no rowsMoved (moves as remove + insert), as doppel_model_host.
+      modelqt::editStrings(*m_strings, quint32(seed < 0 ? -seed : seed), count, seed >= 0);
     } else {
       modelqt::editFlat(*m_flat, quint32(seed), count);
     }
