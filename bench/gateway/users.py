@@ -9,8 +9,10 @@ For every N of the ladder it reports:
 - unique memory per user: PSS and private bytes of each session process
   (/proc/PID/smaps_rollup), mean over the sessions;
 - a master change reaching every user: user 0 clicks on the speed slider (its panel sets the
-  master's ControlUnit.speed); the time from that click to a Frame at every *other* user
-  (their replicas got the change and redrew), p95 over users and --changes changes.
+  master's ControlUnit.speed); from that click until every *other* user's process has read the
+  pushed change (kernel syscall tracepoints through `perf record`, needs root; the figure DESIGN.md
+  §4 sets a target for), and until the first bytes of its redrawn frame are readable at every
+  other viewer; p95 over users and --changes changes.
 Then the same memory figure for cold sessions (no --warm) at the first N.
 
 Viewers speak the viewer protocol of bench/stream/clients.py (Hello, acks, mouse records), with
@@ -18,7 +20,7 @@ no rendering. The gateway, master, sessions and this script share the machine.
 
   bench/gateway/users.py BUILD_DIR [--ladder 10,25,50,100,200] [--seconds 10] [--changes 5]
 """
-import argparse, os, re, select, socket, statistics, struct, subprocess, sys, time, urllib.request, zlib
+import argparse, os, re, select, selectors, signal, socket, statistics, struct, subprocess, sys, time, urllib.request, zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'stream'))
 from clients import DoppelViewer, WebSocket, now  # noqa: E402
@@ -97,7 +99,9 @@ def start_gateway(build, master_url, n, warm):
 
 
 def open_users(port, n):
+    """n viewers with their first frame, and the pid of user 0's session."""
     viewers = []
+    pid0 = None
     for _ in range(n):
         v = viewer(port)
         while not v.frames:
@@ -105,10 +109,12 @@ def open_users(port, n):
             if v.wire.closed:
                 raise RuntimeError('a session closed before its first frame')
         viewers.append(v)
+        if pid0 is None:
+            pid0 = status_pids(port)[0]
     for v in viewers:
         v.move(*PLUS)
     drain(viewers)
-    return viewers
+    return viewers, pid0
 
 
 def clicks(viewers, seconds):
@@ -135,24 +141,104 @@ def clicks(viewers, seconds):
     return lat
 
 
-def master_changes(viewers, changes):
+class ReceiptTrace:
+    """When each session process first read from a socket after a moment: kernel syscall-exit
+    tracepoints through `perf record` (root, tracefs), timestamped on CLOCK_MONOTONIC like
+    time.perf_counter. Only recvfrom is traced: doppel's QtRO channel reads with recv, its
+    WebSocket and the gateway's handoff socket with recvmsg. A drained session's only QtRO input
+    after user 0's click is the master's push, so its first successful recvfrom after the click is
+    the change reaching that process."""
+
+    def __init__(self, pids):
+        self.pids = pids
+        self.path = '/tmp/doppel-users-%d.perf' % os.getpid()
+        try:
+            self.proc = subprocess.Popen(
+                ['perf', 'record', '-q', '-k', 'CLOCK_MONOTONIC', '-e', 'syscalls:sys_exit_recvfrom', '-o', self.path, '-p', ','.join(map(str, pids))],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1.0)  # perf attaches to every process
+            if self.proc.poll() is not None:
+                self.proc = None
+        except OSError:
+            self.proc = None
+
+    def reads(self):
+        """{pid: sorted times of successful reads}, or None without perf."""
+        if self.proc is None:
+            return None
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(60)
+        out = subprocess.run(['perf', 'script', '-i', self.path, '-F', 'pid,time,trace'],
+                             capture_output=True, text=True).stdout
+        os.unlink(self.path)
+        reads = {}
+        for line in out.splitlines():
+            m = re.match(r'\s*(\d+)\s+([\d.]+):\s+(0x[0-9a-f]+)', line)
+            if m and int(m.group(3), 16) < 1 << 62:  # errors (EAGAIN) are negative
+                reads.setdefault(int(m.group(1)), []).append(float(m.group(2)))
+        return reads
+
+
+def master_changes(viewers, changes, pids, pid0):
+    """Per change, the time from user 0's click to the first bytes of every other user's update.
+
+    While a change fans out this loop only timestamps and stores what each socket has (one recv
+    per ready user, epoll), and parses it after: parsing 200 users' frames one by one here would
+    otherwise add this script's own time to the later users' figures."""
+    sel = selectors.DefaultSelector()
+    for i, v in enumerate(viewers[1:], 1):
+        sel.register(v.wire.sock, selectors.EVENT_READ, i)
     lat = []
-    for k in range(changes):
-        x, y = SLIDER[k % 2]
-        drain(viewers)
-        marks = [len(v.frames) for v in viewers]
-        viewers[0].move(x, y)
-        t = viewers[0].button(0, 0, True)
-        viewers[0].button(0, 0, False)
-        end = now() + 30
-        while any(len(v.frames) == marks[i] for i, v in enumerate(viewers)) and now() < end:
-            pump_all(viewers, 0.01)
-        for i, v in enumerate(viewers[1:], 1):
-            if len(v.frames) > marks[i]:
-                lat.append((v.frames[marks[i]] - t) * 1000)
-        viewers[0].move(*PLUS)
+    trace = ReceiptTrace([p for p in pids if p != pid0])
+    clicked = []
+    try:
+        for k in range(changes):
+            x, y = SLIDER[k % 2]
+            drain(viewers)
+            marks = [len(v.frames) for v in viewers]
+            first = {}
+            viewers[0].move(x, y)
+            t = viewers[0].button(0, 0, True)
+            viewers[0].button(0, 0, False)
+            clicked.append(t)
+            end = now() + 30
+            while len(first) < len(viewers) - 1 and now() < end:
+                for key, _ in sel.select(0.05):
+                    v = viewers[key.data]
+                    ready = now()
+                    try:
+                        data = v.wire.sock.recv(1 << 20)
+                    except BlockingIOError:
+                        continue
+                    if not data:
+                        raise RuntimeError('a session closed during a master change')
+                    v.wire.rx.append((ready, len(data)))
+                    v.ws.buf += data
+                    first.setdefault(key.data, ready)
+            for i, v in enumerate(viewers):
+                v.pump(0)
+                settle = now() + 5  # the rest of a frame split over several reads
+                while i > 0 and len(v.frames) == marks[i] and now() < settle:
+                    v.pump(0.05)
+                if i > 0 and len(v.frames) == marks[i]:
+                    raise RuntimeError('user %d got bytes but no frame after a master change' % i)
+            lat += [(first[i] - t) * 1000 for i in sorted(first)]
+            viewers[0].move(*PLUS)
+    finally:
+        sel.close()
     drain(viewers)
-    return lat
+    reads = trace.reads()
+    received = None
+    if reads is not None:
+        received = []
+        bounds = clicked + [float('inf')]
+        for pid in trace.pids:
+            times = reads.get(pid, [])
+            for k in range(changes):
+                after = [x for x in times if bounds[k] < x < bounds[k + 1]]
+                if after:
+                    received.append((after[0] - bounds[k]) * 1000)
+    return lat, received
 
 
 def close(viewers):
@@ -181,12 +267,13 @@ def main():
             gw, port = start_gateway(a.build, master_url, n, True)
             try:
                 time.sleep(0.5)  # the template starts
-                viewers = open_users(port, n)
+                viewers, pid0 = open_users(port, n)
                 pids = status_pids(port)
                 lat = clicks(viewers, a.seconds)
                 pss, private = memory(pids)
-                change = master_changes(viewers, a.changes)
-                rows.append((n, len(pids), pct(lat, 0.5), pct(lat, 0.95), max(lat), pss, private, pct(change, 0.95)))
+                change, received = master_changes(viewers, a.changes, pids, pid0)
+                rows.append((n, len(pids), pct(lat, 0.5), pct(lat, 0.95), max(lat), pss, private,
+                             pct(received, 0.95) if received else float('nan'), pct(change, 0.95)))
                 print('N=%d done' % n, file=sys.stderr, flush=True)
                 close(viewers)
             finally:
@@ -194,7 +281,7 @@ def main():
                 gw.wait(60)
         gw, port = start_gateway(a.build, master_url, ladder[0], False)
         try:
-            viewers = open_users(port, ladder[0])
+            viewers, _ = open_users(port, ladder[0])
             cold = memory(status_pids(port))
             close(viewers)
         finally:
@@ -204,10 +291,12 @@ def main():
         master.terminate()
         master.wait(10)
     print('users through doppel-gateway (--warm), each clicking once a second for %gs' % a.seconds)
-    print('%5s %9s %9s %9s %9s %9s %12s %14s' % ('N', 'sessions', 'click p50', 'click p95', 'click max',
-                                                  'PSS MiB', 'private MiB', 'change p95 ms'))
+    print('%5s %9s %9s %9s %9s %9s %12s %13s %13s' % ('N', 'sessions', 'click p50', 'click p95', 'click max',
+                                                      'PSS MiB', 'private MiB', 'in proc p95', 'frame p95'))
     for r in rows:
-        print('%5d %9d %9.1f %9.1f %9.1f %9.1f %12.1f %14.1f' % r)
+        print('%5d %9d %9.1f %9.1f %9.1f %9.1f %12.1f %13.1f %13.1f' % r)
+    print('master change: "in proc" = until every other session process has read it (perf syscall trace;')
+    print('nan without perf), "frame" = until its redrawn frame is readable at every other viewer; ms, p95')
     over = [r[0] for r in rows if r[3] > 100]
     print('first N with click p95 over 100 ms: %s' % (over[0] if over else 'none up to %d' % ladder[-1]))
     print('cold sessions (N=%d): PSS %.1f MiB, private %.1f MiB per user' % (ladder[0], cold[0], cold[1]))

@@ -32,6 +32,9 @@ using doppel::imgui::StreamServer;
 using doppel::imgui::Texture;
 
 constexpr std::uint32_t kFontTexture = 1;
+/// How long a picture changed by application state alone waits before the frame that checks it
+/// has settled (see RenderDrawData).
+constexpr std::chrono::milliseconds kStateSettleDelay{100};
 constexpr std::string_view kComponent = "imgui";
 
 struct ImGui_ImplDoppel_Data {
@@ -53,6 +56,10 @@ struct ImGui_ImplDoppel_Data {
   InputApplier input;
   bool wake = true;      ///< input or RequestFrame since the last frame
   bool changed = false;  ///< the last frame differed from the one before: draw until it settles
+  bool animating = false;   ///< the last two frames both changed: an animation, paced on the grid
+  bool inputFrame = false;  ///< the frame being drawn applies input from the viewer
+  Clock::time_point settleDue{};  ///< when to look again whether a changed picture has settled
+  bool polled = false;   ///< WaitForEvents just ran the loop: NewFrame need not poll it again
   Clock::time_point nextFrameDue{};  ///< when a still-changing picture may draw again
   Clock::time_point lastTime{};
   std::uint64_t framesRendered = 0;
@@ -209,8 +216,12 @@ void ImGui_ImplDoppel_NewFrame() {
   ImGui_ImplDoppel_Data* d = data();
   IM_ASSERT(d != nullptr && "Did you call ImGui_ImplDoppel_Init()?");
   ImGuiIO& io = ImGui::GetIO();
-  pollLoop(*d);
+  // Each poll is an epoll_wait, and a gateway runs hundreds of sessions: a frame polls once,
+  // in WaitForEvents or here.
+  if (!d->polled) pollLoop(*d);
+  d->polled = false;
   // Input first: a Hello or Resize in this batch sets the size this very frame is drawn at.
+  d->inputFrame = d->input.pending();
   d->input.apply(io);
   d->wake = d->input.pending();  // events held back for the next frame
   const bool known = d->input.width > 0 && d->input.height > 0;
@@ -241,24 +252,32 @@ void ImGui_ImplDoppel_RenderDrawData(ImDrawData* drawData) {
   updateFontTexture(*d);
   ImGuiIO& io = ImGui::GetIO();
   d->stream.setCursor(io.MouseDrawCursor ? -1 : ImGui::GetMouseCursor());
+  const bool wasChanged = d->changed;
   d->changed = d->stream.publish(doppel::imgui::snapshotDrawData(*drawData));
+  d->animating = d->changed && wasChanged;
+  // A picture changed by input or still animating is drawn again on the grid (hover, press and
+  // animations look right). One changed by application state alone is checked for settling
+  // later: on a gateway, a master change redraws hundreds of sessions at once, and their checks
+  // would otherwise compete with the first frames of the sessions not yet drawn.
+  d->settleDue = d->inputFrame || d->animating ? d->nextFrameDue : now + kStateSettleDelay;
   if (io.WantTextInput != d->textInput ||
       (io.WantTextInput && (d->imePos.x != d->sentImePos.x || d->imePos.y != d->sentImePos.y))) {
     d->textInput = io.WantTextInput;
     d->sentImePos = d->imePos;
     d->stream.setTextInput(d->textInput, d->imePos.x, d->imePos.y);
   }
-  pollLoop(*d);
+  // The frame's bytes are already written (Asio sends at once when it can); the write's
+  // completion runs at the next poll.
 }
 
 bool ImGui_ImplDoppel_WaitForEvents(double maxSeconds) {
   ImGui_ImplDoppel_Data* d = data();
   IM_ASSERT(d != nullptr && "Did you call ImGui_ImplDoppel_Init()?");
-  pollLoop(*d);
   if (d->wake || d->input.pending()) return true;
+  d->polled = true;
   if (d->changed) {
     // The picture is still changing (an animation, a window settling): one more frame, paced.
-    (void)d->loop->runUntil([d] { return d->wake; }, d->nextFrameDue);
+    (void)d->loop->runUntil([d] { return d->wake; }, d->settleDue);
     return true;
   }
   const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(
