@@ -1,7 +1,8 @@
 // doppel-gateway's own reading of a browser's request (apps/gateway/http_request.h) and of
 // messages on a handoff socket (web/handoff.h). Invariants: a parsed request's header length is
 // where the blank line ends, its path is a prefix of its target and starts with '/'; a handoff
-// message is a connection with exactly its bytes, a status, or an error, and never leaks an fd.
+// message is a connection with exactly its bytes, a status, a ping or pong, or an error, and
+// never leaks an fd.
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -37,7 +38,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (message.ok()) {
         DOPPEL_FUZZ_CHECK(message->has_value(), "message->has_value()");
         DOPPEL_FUZZ_CHECK(!(*message)->connection.has_value(), "!(*message)->connection.has_value()");  // no fd came, so no connection
-        DOPPEL_FUZZ_CHECK((*message)->status.has_value(), "(*message)->status.has_value()");
+        const int kinds = static_cast<int>((*message)->status.has_value()) +
+                          static_cast<int>((*message)->ping.has_value()) +
+                          static_cast<int>((*message)->pong.has_value());
+        DOPPEL_FUZZ_CHECK(kinds == 1, "exactly one of status, ping, pong");
       }
     }
     ::close(pair[0]);

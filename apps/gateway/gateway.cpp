@@ -1,17 +1,26 @@
 #include "gateway.h"
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <optional>
 
 #include "doppel/log.h"
 
 #include "auth.h"
 #include "http_request.h"
+#include "login_checker.h"
 #include "metrics.h"
 #include "pages.h"
+#include "relay.h"
 #include "session_table.h"
 #include "spawn.h"
 #include "warm_template.h"
+#include "web/beast.h"
 #include "web/http_policy.h"
 
 namespace doppel::gateway {
@@ -24,6 +33,7 @@ using ErrorCodeT = boost::system::error_code;
 constexpr std::string_view kComponent = "gateway";
 constexpr std::string_view kCookie = "doppel_session";
 constexpr std::size_t kMaxFormBytes = 4096;
+constexpr unsigned char kTlsHandshakeRecord = 22;
 
 std::string statusLine(unsigned status) {
   switch (status) {
@@ -36,6 +46,7 @@ std::string statusLine(unsigned status) {
     case 404: return "404 Not Found";
     case 410: return "410 Gone";
     case 413: return "413 Payload Too Large";
+    case 429: return "429 Too Many Requests";
     case 431: return "431 Request Header Fields Too Large";
     case 500: return "500 Internal Server Error";
     case 502: return "502 Bad Gateway";
@@ -56,6 +67,9 @@ struct Gateway::State {
   std::unique_ptr<SessionTable> sessions;
   std::unique_ptr<WarmTemplate> warm;  ///< --warm
   std::optional<Users> users;
+  std::unique_ptr<LoginChecker> logins;  ///< with --users; after `users`, so it goes first
+  std::optional<ssl::context> tls;  ///< --cert/--key
+  std::vector<std::weak_ptr<Relay>> relays;  ///< closed when the gateway stops
   std::vector<std::string> origins;
   std::size_t connections = 0;
   bool closed = false;
@@ -87,21 +101,61 @@ public:
   void run() {
     ErrorCodeT ec;
     const auto remote = m_socket.remote_endpoint(ec);
-    m_peer = ec ? std::string("?") : remote.address().to_string() + ":" + std::to_string(remote.port());
+    m_address = ec ? std::string("?") : remote.address().to_string();
+    m_peer = ec ? std::string("?") : m_address + ":" + std::to_string(remote.port());
     m_timer.expires_after(m_state->options.requestTimeout);
     m_timer.async_wait([weak = weak_from_this()](const ErrorCodeT& timerError) {
       const auto self = weak.lock();
       if (timerError || !self) return;
       self->close();  // slow or half-open: it costs nothing for long
     });
-    read();
+    if (m_state->tls) {
+      expectTls();
+    } else {
+      read();
+    }
   }
 
 private:
-  void read() {
-    m_socket.async_read_some(net::buffer(m_chunk), [self = shared_from_this()](const ErrorCodeT& ec, std::size_t n) {
-      self->onRead(ec, n);
+  /// The first byte of a TLS connection is a handshake record (22); anything else is a plain
+  /// request to the https port, answered in plain text so the user learns why.
+  void expectTls() {
+    m_socket.async_wait(Tcp::socket::wait_read, [self = shared_from_this()](const ErrorCodeT& ec) {
+      if (ec || self->m_state->closed) {
+        self->close();
+        return;
+      }
+      unsigned char first = 0;
+      const ssize_t n = ::recv(self->m_socket.native_handle(), &first, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n <= 0) {
+        self->close();
+        return;
+      }
+      if (first != kTlsHandshakeRecord) {
+        self->refuse(400, "plain http to the https port: open https://");
+        return;
+      }
+      self->m_tls = std::make_unique<TlsStream>(std::move(self->m_socket), *self->m_state->tls);
+      self->m_tls->async_handshake(ssl::stream_base::server, [self](const ErrorCodeT& handshakeError) {
+        if (handshakeError || self->m_state->closed) {
+          log(LogLevel::Debug, kComponent, "event=tls_failed peer=" + self->m_peer + " reason=\"" + handshakeError.message() + "\"");
+          self->close();
+          return;
+        }
+        self->read();
+      });
     });
+  }
+
+  Tcp::socket& tcp() { return m_tls ? m_tls->next_layer() : m_socket; }
+
+  void read() {
+    auto onRead = [self = shared_from_this()](const ErrorCodeT& ec, std::size_t n) { self->onRead(ec, n); };
+    if (m_tls) {
+      m_tls->async_read_some(net::buffer(m_chunk), std::move(onRead));
+    } else {
+      m_socket.async_read_some(net::buffer(m_chunk), std::move(onRead));
+    }
   }
 
   void onRead(const ErrorCodeT& ec, std::size_t n) {
@@ -197,6 +251,10 @@ private:
       respond(303, "text/plain", "", "Location: /\r\nSet-Cookie: " + std::string(kCookie) + "=; Path=/; Max-Age=0\r\n");
       return;
     }
+    if (r.path == "/session/status") {  // the viewer asks when its WebSocket closes
+      respond(200, "application/json", sessionStatus(session.get()));
+      return;
+    }
     const bool wantsNew = !formValue(queryOf(r.target), "new").empty();
     if (session && session->state == Session::State::Running) {
       handOff(*session);
@@ -229,9 +287,33 @@ private:
       respond(200, "text/html; charset=utf-8", loginPage(false));
       return;
     }
+    const auto decision = m_state->logins->admit(m_address);
+    const std::string retry = "Retry-After: " + std::to_string(decision.retryAfter.count()) + "\r\n";
+    if (decision.admission == LoginChecker::Admission::Busy) {
+      refuse(503, "too many sign-ins being checked", page("Busy", "<p>Too many sign-ins at once. Please try again in a moment.</p>"), retry);
+      return;
+    }
+    if (decision.admission == LoginChecker::Admission::Wait) {
+      refuse(429, "failed sign-ins from " + m_address + ": wait " + std::to_string(decision.retryAfter.count()) + " s",
+             page("Please wait", "<p>Too many failed sign-ins from your address. Try again in " +
+                                     std::to_string(decision.retryAfter.count()) +
+                                     " s.</p><p><a href=\"/login\">Sign in</a></p>"),
+             retry);
+      return;
+    }
     const std::string_view body = std::string_view(m_raw).substr(r.headerBytes, r.contentLength);
     const std::string user = formValue(body, "user");
-    if (!m_state->users->verify(user, formValue(body, "password"))) {
+    // ~50 ms of PBKDF2 on the checker's thread; this connection waits, the loop does not.
+    m_state->logins->check(m_address, user, formValue(body, "password"),
+                           [self = shared_from_this(), user](bool ok) { self->loginChecked(user, ok); });
+  }
+
+  void loginChecked(const std::string& user, bool ok) {
+    if (m_state->closed) {
+      close();
+      return;
+    }
+    if (!ok) {
       log(LogLevel::Warning, kComponent, "event=login_failed peer=" + m_peer + " user=\"" + user + "\"");
       ++m_state->metrics.refused[401];
       respond(401, "text/html; charset=utf-8", loginPage(true));
@@ -269,16 +351,70 @@ private:
   }
 
   void handOff(Session& session) {
+    if (m_tls) {
+      relay(session);
+      return;
+    }
     auto sent = m_state->sessions->handOff(session, m_socket.native_handle(), m_raw);
     if (!sent) {
-      refuse(502, "session " + session.id.substr(0, 8) + ": " + sent.error().reason,
-             page("Session ended", "<p>" + htmlEscape(session.endReason.empty() ? "The application is not responding." : session.endReason) +
-                                       "</p><p><a href=\"/?new=1\">Start a new session</a></p>"));
+      sessionUnreachable(session, sent.error().reason);
       return;
     }
     ErrorCodeT ignored;
     m_socket.close(ignored);  // the session has its own copy now
     m_timer.cancel();
+  }
+
+  /// https: the session gets one end of a stream socketpair (and the request bytes) instead of
+  /// the browser's socket, and a Relay carries the plaintext between the TLS stream and it.
+  void relay(Session& session) {
+    int fds[2] = {-1, -1};  // NOLINT(cppcoreguidelines-avoid-c-arrays)
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+      ++m_state->metrics.errors;
+      refuse(503, std::string("socketpair: ") + std::strerror(errno));
+      return;
+    }
+    auto sent = m_state->sessions->handOff(session, fds[1], m_raw);
+    ::close(fds[1]);
+    if (!sent) {
+      ::close(fds[0]);
+      sessionUnreachable(session, sent.error().reason);
+      return;
+    }
+    m_timer.cancel();
+    net::posix::stream_descriptor end(m_state->io, fds[0]);
+    const std::weak_ptr<Session> weakSession = m_state->sessions->find(session.id);
+    std::weak_ptr<State> weakState = m_state;
+    auto relay = std::make_shared<Relay>(std::move(m_tls), std::move(end), [weakSession, weakState](bool up, std::size_t n) {
+      const auto state = weakState.lock();
+      if (!state) return;
+      if (!up) {
+        state->metrics.relayBytesDown += n;
+        return;
+      }
+      state->metrics.relayBytesUp += n;
+      state->metrics.bytesReceived += n;
+      if (const auto s = weakSession.lock()) s->relayed += n;
+    });
+    ++m_state->metrics.relays;
+    auto& relays = m_state->relays;
+    relays.erase(std::remove_if(relays.begin(), relays.end(), [](const std::weak_ptr<Relay>& w) { return w.expired(); }),
+                 relays.end());
+    relays.push_back(relay);
+    relay->start();
+  }
+
+  /// {"state":"running"|"ending"|"ended"|"none","reason":"..."}: the cookie is the credential.
+  static std::string sessionStatus(const Session* s) {
+    if (s == nullptr) return "{\"state\":\"none\"}\n";
+    const char* state = s->state == Session::State::Running ? "running" : s->state == Session::State::Ending ? "ending" : "ended";
+    return std::string("{\"state\":\"") + state + "\",\"reason\":" + jsonString(s->endReason) + "}\n";
+  }
+
+  void sessionUnreachable(const Session& session, const std::string& why) {
+    refuse(502, "session " + session.id.substr(0, 8) + ": " + why,
+           page("Session ended", "<p>" + htmlEscape(session.endReason.empty() ? "The application is not responding." : session.endReason) +
+                                     "</p><p><a href=\"/?new=1\">Start a new session</a></p>"));
   }
 
   void ended(const Session& session) {
@@ -336,6 +472,17 @@ private:
     m_timer.async_wait([weak = weak_from_this()](const ErrorCodeT& ec) {
       if (const auto self = weak.lock(); self && !ec) self->close();
     });
+    if (m_tls) {
+      net::async_write(*m_tls, net::buffer(*text), [self = shared_from_this(), text](const ErrorCodeT& ec, std::size_t) {
+        if (ec) {
+          self->close();
+          return;
+        }
+        // close_notify, so the browser knows the answer is complete; the timer bounds the wait.
+        self->m_tls->async_shutdown([self](const ErrorCodeT&) { self->close(); });
+      });
+      return;
+    }
     net::async_write(m_socket, net::buffer(*text), [self = shared_from_this(), text](const ErrorCodeT&, std::size_t) {
       self->close();
     });
@@ -343,15 +490,18 @@ private:
 
   void close() {
     ErrorCodeT ignored;
-    m_socket.shutdown(Tcp::socket::shutdown_both, ignored);
-    m_socket.close(ignored);
+    Tcp::socket& socket = tcp();
+    socket.shutdown(Tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
     m_timer.cancel();
   }
 
   std::shared_ptr<State> m_state;
   Tcp::socket m_socket;
+  std::unique_ptr<TlsStream> m_tls;  ///< https: owns the socket after the first byte
   net::steady_timer m_timer;
   std::string m_peer;
+  std::string m_address;  ///< the peer's IP: per-address login delays
   std::array<char, 4096> m_chunk{};
   std::string m_raw;
   std::optional<HttpRequest> m_request;
@@ -378,15 +528,29 @@ void acceptNext(const std::shared_ptr<State>& state) {
 }  // namespace
 
 Result<std::unique_ptr<Gateway>> Gateway::start(net::io_context& io, GatewayOptions options) {
-  if (!options.certificateFile.empty())
-    return makeError(ErrorCode::NotSupported, "--cert/--key: TLS is not implemented in the gateway yet");
   if (options.app.empty()) return makeError(ErrorCode::InvalidArgument, "no --app to start per session");
   auto state = std::make_shared<State>(io, std::move(options));
   GatewayOptions& o = state->options;
+  if (!o.certificateFile.empty() || !o.privateKeyFile.empty()) {
+    if (o.certificateFile.empty() || o.privateKeyFile.empty())
+      return makeError(ErrorCode::InvalidArgument, "--cert and --key go together");
+    state->tls.emplace(ssl::context::tls_server);
+    ErrorCodeT ec;
+    state->tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                                ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1,
+                            ec);
+    if (!ec) state->tls->use_certificate_chain_file(o.certificateFile, ec);
+    if (!ec) state->tls->use_private_key_file(o.privateKeyFile, ssl::context::pem, ec);
+    if (ec)
+      return makeError(ErrorCode::InvalidArgument,
+                       "TLS certificate " + o.certificateFile + " / key " + o.privateKeyFile + ": " + ec.message());
+    state->secure = true;
+  }
   if (!o.usersFile.empty()) {
     auto users = Users::load(o.usersFile);
     if (!users) return users.error();
     state->users = std::move(*users);
+    state->logins = std::make_unique<LoginChecker>(io, *state->users, o.maxPendingLogins, o.loginFailureDelay);
   }
   if (!o.noAuth && o.token.empty()) o.token = randomHex(16);
 
@@ -426,7 +590,7 @@ Result<std::unique_ptr<Gateway>> Gateway::start(net::io_context& io, GatewayOpti
   state->sessions = std::make_unique<SessionTable>(io, o, state->metrics, std::move(starter));
   acceptNext(state);
   log(LogLevel::Info, kComponent,
-      "event=listen url=http://" + o.host + ":" + std::to_string(o.port) + "/ app=" + o.app[0] +
+      "event=listen url=" + std::string(state->secure ? "https://" : "http://") + o.host + ":" + std::to_string(o.port) + "/ app=" + o.app[0] +
           " max_sessions=" + std::to_string(o.maxSessions));
   return std::unique_ptr<Gateway>(new Gateway(std::move(state)));
 }
@@ -440,6 +604,10 @@ void Gateway::stop() {
   m_state->closed = true;
   ErrorCodeT ignored;
   m_state->acceptor.close(ignored);
+  for (const auto& weak : m_state->relays)
+    if (const auto relay = weak.lock()) relay->stop();
+  m_state->relays.clear();
+  if (m_state->logins) m_state->logins->stop();
   m_state->sessions->killAll();
   m_state->warm.reset();
 }
@@ -463,6 +631,10 @@ const std::string& Gateway::token() const {
 
 SessionTable& Gateway::sessions() {
   return *m_state->sessions;
+}
+
+std::size_t Gateway::pendingLogins() const {
+  return m_state->logins ? m_state->logins->pending() : 0;
 }
 
 std::string Gateway::metricsText() const {

@@ -4,7 +4,8 @@
 // It accepts browsers' TCP connections, reads each HTTP request itself, checks Origin and the
 // login (token or users file), and then either answers (login, "full", "session ended",
 // /metrics, /status) or hands the connection with the bytes it read to the session's process
-// (web/handoff.h), which serves it directly from then on: the gateway never relays the stream.
+// (web/handoff.h), which serves it directly from then on: the gateway never relays plain http.
+// With --cert/--key it terminates TLS itself and relays the plaintext (relay.h).
 // A browser is tied to its session by the cookie doppel_session (128 random bits).
 //
 // Ownership and threads: the application owns the Gateway and its io_context, runs the
@@ -43,6 +44,8 @@ public:
   const std::string& token() const;
   SessionTable& sessions();
   std::string metricsText() const;
+  /// Password checks waiting or running on the login checker's thread.
+  std::size_t pendingLogins() const;
   /// Stops accepting, ends and reaps every session process.
   void stop();
 

@@ -50,6 +50,11 @@ std::string Metrics::render(std::size_t live, std::size_t maxSessions) const {
   out += "doppel_gateway_bytes_received_total " + std::to_string(bytesReceived) + "\n";
   metric(out, "doppel_gateway_errors_total", "counter", "Spawn and handoff failures.");
   out += "doppel_gateway_errors_total " + std::to_string(errors) + "\n";
+  metric(out, "doppel_gateway_relays_total", "counter", "https connections relayed to sessions.");
+  out += "doppel_gateway_relays_total " + std::to_string(relays) + "\n";
+  metric(out, "doppel_gateway_relay_bytes_total", "counter", "Plaintext bytes relayed for https, by direction.");
+  out += "doppel_gateway_relay_bytes_total{direction=\"up\"} " + std::to_string(relayBytesUp) + "\n";
+  out += "doppel_gateway_relay_bytes_total{direction=\"down\"} " + std::to_string(relayBytesDown) + "\n";
   metric(out, "doppel_gateway_spawn_seconds", "summary",
          "From starting a session to its first connection served (last 1000).");
   std::vector<double> sorted(spawnSeconds.begin(), spawnSeconds.end());

@@ -16,6 +16,10 @@ struct Metrics {
   std::map<unsigned, std::uint64_t> refused;           ///< by HTTP status
   std::uint64_t bytesReceived = 0;  ///< by session processes from their browsers (reported)
   std::uint64_t errors = 0;         ///< spawn and handoff failures
+  /// https: connections relayed (relay.h) and the plaintext bytes each way.
+  std::uint64_t relays = 0;
+  std::uint64_t relayBytesUp = 0;    ///< browser to session
+  std::uint64_t relayBytesDown = 0;  ///< session to browser
   /// Spawn to the session's first connection served, seconds; the last 1,000.
   std::deque<double> spawnSeconds;
   double spawnSum = 0;

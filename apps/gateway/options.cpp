@@ -9,14 +9,19 @@ const char* const kUsage =
     "  --listen HOST:PORT     where browsers connect (127.0.0.1:8080)\n"
     "  --token TOKEN          token for new sessions (default: random, printed)\n"
     "  --users FILE           users file with hashed passwords (login page)\n"
+    "  --max-pending-logins N password checks in flight before 503 (8)\n"
+    "  --login-delay SECONDS  wait per failed sign-in in a row, per address (1; max 30)\n"
     "  --no-auth              no login at all (loopback demos)\n"
     "  --allow-origin ORIGIN  another allowed browser Origin (repeatable)\n"
-    "  --cert FILE --key FILE serve https (not implemented yet: refused at start)\n"
+    "  --cert FILE --key FILE serve https (PEM certificate chain and key)\n"
     "  --redirect /PATH=URL   answer GET /PATH with a redirect to URL (repeatable)\n"
     "  --max-sessions N       (64)\n"
     "  --idle-timeout SECONDS end sessions without user traffic (1800; 0 never)\n"
     "  --grace SECONDS        keep a disconnected session for a reload (30)\n"
     "  --session-memory MB    address-space limit per session (none)\n"
+    "  --session-cpu PERCENT  CPU per session, % of one CPU (cgroup quota or watchdog)\n"
+    "  --session-cpu-window S watchdog: end a session over its CPU limit this long (10)\n"
+    "  --hang-timeout SECONDS kill a session that answers no heartbeat (10; 0 never)\n"
     "  --warm                 fork sessions from a ready template process\n"
     "  --hash-password USER   read a password on stdin, print a users-file line\n";
 
@@ -90,12 +95,18 @@ Result<CommandLine> parseCommandLine(const std::vector<std::string>& args) {
       cl.action = CommandLine::Action::HashPassword;
       cl.user = v;
     } else if (a == "--max-sessions" || a == "--idle-timeout" || a == "--grace" ||
-               a == "--session-memory") {
+               a == "--session-memory" || a == "--max-pending-logins" || a == "--login-delay" ||
+               a == "--hang-timeout" || a == "--session-cpu" || a == "--session-cpu-window") {
       auto n = number(a, v);
       if (!n) return n.error();
       if (a == "--max-sessions") o.maxSessions = static_cast<std::size_t>(*n);
       if (a == "--idle-timeout") o.idleTimeout = seconds(*n);
       if (a == "--grace") o.grace = seconds(*n);
+      if (a == "--max-pending-logins") o.maxPendingLogins = static_cast<std::size_t>(*n);
+      if (a == "--login-delay") o.loginFailureDelay = seconds(*n);
+      if (a == "--hang-timeout") o.hangTimeout = seconds(*n);
+      if (a == "--session-cpu") o.sessionCpuPercent = static_cast<unsigned>(*n);
+      if (a == "--session-cpu-window") o.cpuWindow = seconds(*n);
       if (a == "--session-memory") o.sessionMemoryBytes = static_cast<std::uint64_t>(*n * 1048576.0);
     } else {
       return bad("unknown option " + a);

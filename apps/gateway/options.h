@@ -23,6 +23,12 @@ struct GatewayOptions {
   std::string token;
   /// --users FILE: "name:pbkdf2-sha256:ITERATIONS:SALT_HEX:HASH_HEX" lines; a login page then.
   std::string usersFile;
+  /// --max-pending-logins N: password checks (~50 ms each, on their own thread) waiting at
+  /// once; more sign-ins get 503.
+  std::size_t maxPendingLogins = 8;
+  /// --login-delay SECONDS: after N failed sign-ins in a row an address waits N times this
+  /// (at most 30 s) before it may try again (429 meanwhile).
+  std::chrono::milliseconds loginFailureDelay{1000};
   /// --no-auth: anyone who reaches the port gets a session (loopback demos only).
   bool noAuth = false;
   /// --allow-origin ORIGIN (repeatable): Origins besides the gateway's own address; "*" any.
@@ -43,12 +49,21 @@ struct GatewayOptions {
   std::chrono::milliseconds grace{30000};
   /// --session-memory MB: address-space limit of each session process (RLIMIT_AS). 0: none.
   std::uint64_t sessionMemoryBytes = 0;
+  /// --session-cpu PERCENT: CPU per session, in percent of one CPU (cpu_limit.h). 0: none.
+  unsigned sessionCpuPercent = 0;
+  /// Where the cgroup v1 cpu controller is mounted; not writable or absent: the watchdog.
+  std::string cpuCgroupRoot = "/sys/fs/cgroup/cpu";
+  /// --session-cpu-window SECONDS: the watchdog ends a session over its limit for this long.
+  std::chrono::milliseconds cpuWindow{10000};
   /// --warm: start the app once as a template and fork sessions from it (first frame sooner).
   bool warm = false;
   /// Limits of the gateway's own HTTP front.
   std::chrono::milliseconds requestTimeout{10000};
   std::size_t maxHeaderBytes = 8u << 10;
   std::size_t maxConnections = 1024;
+  /// --hang-timeout SECONDS: a session whose loop answers no heartbeat this long is killed
+  /// (SIGKILL) and its user told it stopped responding. 0: no heartbeat. 10 s.
+  std::chrono::milliseconds hangTimeout{10000};
   /// SIGTERM first; SIGKILL after this if a session process does not exit.
   std::chrono::milliseconds killTimeout{2000};
 };

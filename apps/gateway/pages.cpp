@@ -33,4 +33,23 @@ std::string loginPage(bool failed) {
                   "type=\"password\"></label></p><p><button>Sign in</button></p></form>");
 }
 
+std::string jsonString(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";  // NOLINT(cppcoreguidelines-avoid-c-arrays)
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
 }  // namespace doppel::gateway

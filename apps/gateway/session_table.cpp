@@ -21,11 +21,21 @@ namespace {
 constexpr std::string_view kComponent = "gateway";
 /// Browser traffic in one status report below this is keep-alive (pongs), not a user.
 constexpr std::uint64_t kActivityBytes = 32;
+/// Relayed bytes (https) are judged over the interval a session reports its own in.
+constexpr std::chrono::seconds kRelayCheck{2};
+/// How long a new session may take to send its first message before it counts as hung.
+constexpr std::chrono::seconds kStartAllowance{30};
 constexpr std::chrono::hours kTombstoneAge{1};
 constexpr std::size_t kMaxTombstones = 1000;
 
 std::string shortId(const std::string& id) {
   return id.substr(0, 8);
+}
+
+/// "12 s", "0.6 s": for the user's page.
+std::string secondsText(Clock::duration d) {
+  const auto tenths = std::chrono::duration_cast<std::chrono::milliseconds>(d).count() / 100;
+  return std::to_string(tenths / 10) + (tenths < 100 ? "." + std::to_string(tenths % 10) : "") + " s";
 }
 
 double secondsSince(Clock::time_point t) {
@@ -35,6 +45,7 @@ double secondsSince(Clock::time_point t) {
 std::chrono::milliseconds tickInterval(const GatewayOptions& o) {
   auto t = o.grace;
   if (o.idleTimeout.count() > 0) t = std::min(t, o.idleTimeout);
+  if (o.hangTimeout.count() > 0) t = std::min(t, o.hangTimeout);
   return std::clamp(t / 4, std::chrono::milliseconds(20), std::chrono::milliseconds(1000));
 }
 
@@ -50,6 +61,8 @@ SessionTable::SessionTable(net::io_context& io,
       m_start(std::move(start)),
       m_sigchld(io, SIGCHLD),
       m_timer(io) {
+  if (options.sessionCpuPercent > 0)
+    m_cpu = std::make_unique<CpuLimit>(options.sessionCpuPercent, options.cpuCgroupRoot, options.cpuWindow);
   watchSignals();
   tick();
 }
@@ -73,9 +86,11 @@ Result<std::shared_ptr<Session>> SessionTable::create() {
     return pid.error();
   }
   session->pid = *pid;
-  session->created = session->lastActivity = session->lastConnection = started;
+  session->created = session->lastActivity = session->lastConnection = session->relayCheckedAt = started;
+  session->lastPing = session->lastHeard = started;
   session->handoff.emplace(m_io, fds[0]);
   m_sessions[session->id] = session;
+  if (m_cpu) m_cpu->add(session->id, *pid);
   ++m_metrics.sessionsStarted;
   log(LogLevel::Info, kComponent,
       "event=session_start session=" + shortId(session->id) + " pid=" + std::to_string(*pid) +
@@ -214,6 +229,7 @@ void SessionTable::ended(Session& s, int status) {
   }
   s.state = Session::State::Ended;
   s.endedAt = Clock::now();
+  if (m_cpu) m_cpu->remove(s.id);
   if (s.killTimer) s.killTimer->cancel();
   if (s.handoff) {
     boost::system::error_code ignored;
@@ -226,37 +242,68 @@ void SessionTable::ended(Session& s, int status) {
           std::to_string(static_cast<long>(secondsSince(s.created))));
 }
 
+void SessionTable::heartbeat(Session& s, Clock::time_point now) {
+  const auto timeout = m_options.hangTimeout;
+  if (timeout.count() <= 0 || !s.handoff) return;
+  // Until its first answer the app may still be starting (loading, connecting to its master).
+  const auto allowed = [&s, timeout] {
+    return s.heard ? timeout : std::max<std::chrono::milliseconds>(timeout, kStartAllowance);
+  };
+  // Answers may be waiting unread if the gateway itself was held up (e.g. a slow warm fork):
+  // read them before judging.
+  if (now - s.lastHeard >= allowed() && s.handoff->is_open()) (void)drain(s);
+  if (now - s.lastHeard >= allowed()) {
+    s.state = Session::State::Ending;
+    s.endKind = "hung";
+    s.endReason = "the application stopped responding (no answer for " + secondsText(now - s.lastHeard) + ")";
+    log(LogLevel::Warning, kComponent,
+        "event=session_hung session=" + shortId(s.id) + " pid=" + std::to_string(s.pid) + " silent_ms=" +
+            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now - s.lastHeard).count()));
+    ::kill(s.pid, SIGKILL);  // reaped on SIGCHLD like any exit
+    return;
+  }
+  // A few pings per timeout, so one late answer is not a hang.
+  if (now - s.lastPing >= timeout / 4) {
+    s.lastPing = now;
+    (void)handoff::sendPing(s.handoff->native_handle(), ++s.pings);  // a full queue: no answer comes
+  }
+}
+
 void SessionTable::readStatus(const std::shared_ptr<Session>& session) {
   session->handoff->async_wait(
       net::posix::descriptor_base::wait_read,
       [this, weak = std::weak_ptr<Session>(session)](const boost::system::error_code& ec) {
         const auto s = weak.lock();
         if (ec || !s || !s->handoff || !s->handoff->is_open() || m_closed) return;
-        for (;;) {
-          auto message = handoff::receive(s->handoff->native_handle());
-          if (!message) {
-            if (message.error().code == ErrorCode::Disconnected) return;  // exiting; SIGCHLD follows
-            log(LogLevel::Warning, kComponent,
-                "session=" + shortId(s->id) + " bad status: " + message.error().reason);
-            continue;
-          }
-          if (!*message) break;
-          if (!(*message)->status) continue;
-          const handoff::Status& st = *(*message)->status;
-          const auto now = Clock::now();
-          if (!s->served && st.connections > 0) {
-            s->served = true;
-            m_metrics.recordSpawn(std::chrono::duration<double>(now - s->created).count());
-          }
-          if (st.bytesReceived > s->bytes) m_metrics.bytesReceived += st.bytesReceived - s->bytes;
-          if (st.connections != s->connections || st.bytesReceived >= s->bytes + kActivityBytes)
-            s->lastActivity = now;
-          if (st.connections == 0 && s->connections != 0) s->lastConnection = now;
-          s->connections = st.connections;
-          s->bytes = st.bytesReceived;
-        }
-        readStatus(s);
+        if (drain(*s)) readStatus(s);  // else: exiting; SIGCHLD follows
       });
+}
+
+bool SessionTable::drain(Session& session) {
+  Session* const s = &session;
+  for (;;) {
+    auto message = handoff::receive(s->handoff->native_handle());
+    if (!message) {
+      if (message.error().code == ErrorCode::Disconnected) return false;
+      log(LogLevel::Warning, kComponent, "session=" + shortId(s->id) + " bad status: " + message.error().reason);
+      continue;
+    }
+    if (!*message) return true;
+    s->lastHeard = Clock::now();
+    s->heard = true;
+    if (!(*message)->status) continue;
+    const handoff::Status& st = *(*message)->status;
+    const auto now = Clock::now();
+    if (!s->served && st.connections > 0) {
+      s->served = true;
+      m_metrics.recordSpawn(std::chrono::duration<double>(now - s->created).count());
+    }
+    if (st.bytesReceived > s->bytes) m_metrics.bytesReceived += st.bytesReceived - s->bytes;
+    if (st.connections != s->connections || st.bytesReceived >= s->bytes + kActivityBytes) s->lastActivity = now;
+    if (st.connections == 0 && s->connections != 0) s->lastConnection = now;
+    s->connections = st.connections;
+    s->bytes = st.bytesReceived;
+  }
 }
 
 void SessionTable::tick() {
@@ -274,6 +321,18 @@ void SessionTable::tick() {
         continue;
       }
       if (s.state != Session::State::Running) continue;
+      heartbeat(s, now);
+      if (s.state != Session::State::Running) continue;
+      if (m_cpu && m_cpu->overBudget(s.id, now)) {
+        end(s, "cpu", "the application used more than " + std::to_string(m_options.sessionCpuPercent) +
+                          "% CPU for " + secondsText(m_options.cpuWindow));
+        continue;
+      }
+      if (now - s.relayCheckedAt >= kRelayCheck) {  // the same window as a session's report
+        if (s.relayed >= s.relayedSeen + kActivityBytes) s.lastActivity = now;
+        s.relayedSeen = s.relayed;
+        s.relayCheckedAt = now;
+      }
       if (s.connections == 0 && now - s.lastConnection >= m_options.grace) {
         end(s, "grace", "you were away longer than the grace period");
       } else if (m_options.idleTimeout.count() > 0 && now - s.lastActivity >= m_options.idleTimeout) {

@@ -3,7 +3,8 @@
 // A session lives from its spawn until its process exits. It is ended (SIGTERM, SIGKILL after
 // killTimeout) when it has had no connection for `grace`, when its browser sent nothing but
 // keep-alives for `idleTimeout`, when it stops taking connections (its handoff queue is full),
-// or when the gateway stops. Its process is reaped on SIGCHLD (an Asio signal_set; only the
+// or when the gateway stops. A session that answers no heartbeat on its handoff socket for
+// `hangTimeout` is hung and killed at once (SIGKILL: a stopped process takes nothing else). Its process is reaped on SIGCHLD (an Asio signal_set; only the
 // pids of sessions are waited for), so no zombie stays. An ended session is kept as a tombstone
 // (its reason, for the page its user sees) for an hour.
 //
@@ -23,6 +24,7 @@
 #include "doppel/result.h"
 
 #include "asio/asio.h"
+#include "cpu_limit.h"
 #include "metrics.h"
 #include "options.h"
 
@@ -40,6 +42,17 @@ struct Session {
   unsigned connections = 0;     ///< as last reported by the session
   std::uint64_t bytes = 0;      ///< bytes received, as last reported
   bool served = false;          ///< it reported a first connection (spawn time recorded)
+  /// https (relay.h): bytes from the browser through the gateway's TLS relay; the session
+  /// cannot report them (no TCP_INFO on its end of the socketpair), so the gateway counts.
+  std::uint64_t relayed = 0;
+  std::uint64_t relayedSeen = 0;  ///< `relayed` at the last activity check
+  Clock::time_point relayCheckedAt;
+  /// Heartbeat (--hang-timeout): the last ping sent, and the last message from the session
+  /// (any message: each is written by its loop).
+  std::uint64_t pings = 0;
+  Clock::time_point lastPing;
+  Clock::time_point lastHeard;
+  bool heard = false;  ///< a first message came (until then it may still be starting)
   Clock::time_point created;
   Clock::time_point lastActivity;
   Clock::time_point lastConnection;  ///< last handoff, or when connections dropped to 0
@@ -70,6 +83,8 @@ public:
   /// Sessions whose process runs (Running or Ending).
   std::size_t live() const;
   std::vector<std::shared_ptr<Session>> all() const;
+  /// --session-cpu: how it is enforced (null without a limit).
+  CpuLimit* cpuLimit() { return m_cpu.get(); }
   /// Ends every process and waits for it (blocking, at most killTimeout then SIGKILL).
   void killAll();
   /// Reaps exited pids now (also done on SIGCHLD); for callers that cannot wait for the signal.
@@ -80,6 +95,9 @@ private:
   void readStatus(const std::shared_ptr<Session>& session);
   void tick();
   void ended(Session& session, int waitStatus);
+  void heartbeat(Session& session, Clock::time_point now);
+  /// Reads every message waiting from the session; false once its socket closed.
+  bool drain(Session& session);
 
   net::io_context& m_io;
   const GatewayOptions& m_options;
@@ -87,6 +105,7 @@ private:
   Starter m_start;
   net::signal_set m_sigchld;
   net::steady_timer m_timer;
+  std::unique_ptr<CpuLimit> m_cpu;  ///< --session-cpu
   std::map<std::string, std::shared_ptr<Session>> m_sessions;
   bool m_closed = false;
 };

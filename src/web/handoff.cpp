@@ -18,6 +18,9 @@ namespace {
 constexpr char kConnectionTag = 'H';
 constexpr char kStatusTag = 'S';
 constexpr std::size_t kStatusSize = 1 + 4 + 8;
+constexpr char kPingTag = 'P';
+constexpr char kPongTag = 'Q';
+constexpr std::size_t kBeatSize = 1 + 8;
 /// Room for more fds than we accept, so an extra one is seen (and closed), not silently cut off.
 constexpr std::size_t kMaxFds = 4;
 
@@ -48,6 +51,13 @@ Result<void> sendMessage(int socket, const std::string& bytes, int fd) {
     if (errno == EINTR) continue;
     return systemError(ErrorCode::ConnectionFailed, "handoff send");
   }
+}
+
+Result<void> sendBeat(int socket, char tag, std::uint64_t sequence) {
+  std::string bytes(kBeatSize, '\0');
+  bytes[0] = tag;
+  for (std::size_t i = 0; i < 8; ++i) bytes[1 + i] = static_cast<char>((sequence >> (8 * i)) & 0xff);
+  return sendMessage(socket, bytes, -1);
 }
 
 void closeAll(const std::vector<int>& fds) {
@@ -82,6 +92,14 @@ Result<void> sendStatus(int socket, const Status& status) {
     bytes[static_cast<std::size_t>(5 + i)] =
         static_cast<char>((status.bytesReceived >> (8 * i)) & 0xff);
   return sendMessage(socket, bytes, -1);
+}
+
+Result<void> sendPing(int socket, std::uint64_t sequence) {
+  return sendBeat(socket, kPingTag, sequence);
+}
+
+Result<void> sendPong(int socket, std::uint64_t sequence) {
+  return sendBeat(socket, kPongTag, sequence);
 }
 
 Result<void> sendForkRequest(int templateSocket, int handoffFd, std::string_view sessionId) {
@@ -167,13 +185,19 @@ Result<std::optional<Message>> receive(int socket) {
     return std::optional<Message>(std::move(out));
   }
   closeAll(fds);
+  const auto byte = [&bytes](std::size_t i) {
+    return static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i]));
+  };
+  if (fds.empty() && bytes.size() == kBeatSize && (bytes[0] == kPingTag || bytes[0] == kPongTag)) {
+    std::uint64_t sequence = 0;
+    for (std::size_t i = 0; i < 8; ++i) sequence |= byte(1 + i) << (8 * i);
+    (bytes[0] == kPingTag ? out.ping : out.pong) = sequence;
+    return std::optional<Message>(std::move(out));
+  }
   if (!fds.empty() || bytes.size() != kStatusSize || bytes[0] != kStatusTag)
     return makeError(ErrorCode::Malformed, "handoff: unknown message of " +
                                                std::to_string(bytes.size()) + " bytes");
   Status s;
-  const auto byte = [&bytes](std::size_t i) {
-    return static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i]));
-  };
   for (std::size_t i = 0; i < 4; ++i) s.connections |= static_cast<std::uint32_t>(byte(1 + i) << (8 * i));
   for (std::size_t i = 0; i < 8; ++i) s.bytesReceived |= byte(5 + i) << (8 * i);
   out.status = s;

@@ -11,6 +11,9 @@
 // Messages (SEQPACKET keeps their boundaries; one tag byte first):
 //   'H' + pre-read bytes, with exactly one fd attached     gateway -> session
 //   'S' + u32 connections + u64 bytes received (LE)         session -> gateway
+//   'P' + u64 sequence (LE): heartbeat                       gateway -> session
+//   'Q' + u64 sequence (LE): its answer, from the loop       session -> gateway
+// A session whose loop stops (hung, stopped) answers no heartbeat: the gateway ends it.
 // Anything else, a truncated message, or a missing or extra fd is Malformed (and any fd that
 // came with it is closed). All calls are non-blocking: "would block" is an empty optional.
 #pragma once
@@ -39,10 +42,12 @@ struct Status {
   std::uint64_t bytesReceived = 0;
 };
 
-/// A message from the other side: one of the two, according to its tag.
+/// A message from the other side: one of these, according to its tag.
 struct Message {
   std::optional<Connection> connection;
   std::optional<Status> status;
+  std::optional<std::uint64_t> ping;
+  std::optional<std::uint64_t> pong;
 };
 
 /// Makes the SOCK_SEQPACKET socketpair (both ends close-on-exec; clear it on the child's end).
@@ -52,6 +57,8 @@ Result<void> makeSocketPair(int (&fds)[2]);  // NOLINT(cppcoreguidelines-avoid-c
 /// Fails with ConnectionFailed when the peer is gone or its queue is full.
 Result<void> sendConnection(int socket, int fd, std::string_view preRead);
 Result<void> sendStatus(int socket, const Status& status);
+Result<void> sendPing(int socket, std::uint64_t sequence);
+Result<void> sendPong(int socket, std::uint64_t sequence);
 
 /// Warm start (src/imgui/session_template.h has the template's side): asks the template to
 /// fork a session for `sessionId` that serves `handoffFd` (which the caller still owns).

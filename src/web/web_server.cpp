@@ -475,9 +475,16 @@ void handOver(const std::shared_ptr<ServerState>& state, handoff::Connection con
   socklen_t length = sizeof address;
   ErrorCodeT ec;
   Tcp::socket socket(state->context);
-  if (::getsockname(connection.fd, reinterpret_cast<sockaddr*>(&address), &length) != 0 ||
-      (address.ss_family != AF_INET && address.ss_family != AF_INET6)) {
-    log(LogLevel::Warning, kComponent, "handoff: not a TCP connection; closed");
+  int type = 0;
+  socklen_t typeLength = sizeof type;
+  // AF_UNIX: an https connection the gateway keeps (it terminates TLS) and relays in plaintext
+  // over a stream socketpair; the byte stream serves the same through a TCP socket object.
+  const bool relayed = ::getsockname(connection.fd, reinterpret_cast<sockaddr*>(&address), &length) == 0 &&
+                       address.ss_family == AF_UNIX &&
+                       ::getsockopt(connection.fd, SOL_SOCKET, SO_TYPE, &type, &typeLength) == 0 &&
+                       type == SOCK_STREAM;
+  if (!relayed && address.ss_family != AF_INET && address.ss_family != AF_INET6) {
+    log(LogLevel::Warning, kComponent, "handoff: not a TCP or relayed stream connection; closed");
     ::close(connection.fd);
     return;
   }
@@ -507,6 +514,8 @@ void readHandoff(const std::shared_ptr<ServerState>& state) {
       }
       if (!*message) break;
       if ((*message)->connection) handOver(state, std::move(*(*message)->connection));
+      // The gateway's heartbeat: answered from this loop, so a stopped loop shows as hung.
+      if ((*message)->ping) (void)handoff::sendPong(state->handoff->native_handle(), *(*message)->ping);
     }
     readHandoff(state);
   });

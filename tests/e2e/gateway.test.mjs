@@ -245,6 +245,9 @@ test('sessions are reaped after the grace period and the idle timeout', async ()
     await until(async () => (await sessions(short)).some((s) => s.pid === pLeaving && s.state === 'ended'), WAIT, 'the grace reaping');
     // The idle page keeps its WebSocket open but sends nothing: ended by the idle timeout.
     await until(async () => (await sessions(short)).some((s) => s.pid === pIdle && s.state === 'ended'), WAIT, 'the idle reaping');
+    // Its viewer says why at once (it asks /session/status when its WebSocket closes).
+    await idle.page.waitForFunction(() => /Session ended: the session was idle too long/.test(document.getElementById('status-text')?.textContent ?? ''),
+      null, { timeout: WAIT });
     const ended = await sessions(short);
     assert.match(ended.find((s) => s.pid === pLeaving).ended, /grace|away/i);
     assert.match(ended.find((s) => s.pid === pIdle).ended, /idle/i);

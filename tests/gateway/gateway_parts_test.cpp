@@ -21,6 +21,23 @@ TEST(GatewayOptionsTest, EverythingAfterAppBelongsToTheApp) {
   EXPECT_EQ(cl->options.app, (std::vector<std::string>{"panel", "--master", "tcp://x:1", "--grace", "1"}));
 }
 
+TEST(GatewayOptionsTest, LimitsOfLoginsHeartbeatAndCpu) {
+  auto cl = parseCommandLine({"--max-pending-logins", "3", "--login-delay", "0.5", "--hang-timeout", "4",
+                              "--session-cpu", "50", "--session-cpu-window", "20", "--cert", "c.pem",
+                              "--key", "k.pem", "--app", "x"});
+  ASSERT_TRUE(cl.ok()) << cl.error().reason;
+  EXPECT_EQ(cl->options.maxPendingLogins, 3u);
+  EXPECT_EQ(cl->options.loginFailureDelay.count(), 500);
+  EXPECT_EQ(cl->options.hangTimeout.count(), 4000);
+  EXPECT_EQ(cl->options.sessionCpuPercent, 50u);
+  EXPECT_EQ(cl->options.cpuWindow.count(), 20000);
+  EXPECT_EQ(cl->options.certificateFile, "c.pem");
+  EXPECT_EQ(cl->options.privateKeyFile, "k.pem");
+  const GatewayOptions defaults;
+  EXPECT_EQ(defaults.hangTimeout.count(), 10000);
+  EXPECT_EQ(defaults.sessionCpuPercent, 0u);
+}
+
 TEST(GatewayOptionsTest, MistakesAreExplained) {
   EXPECT_EQ(parseCommandLine({"--listen", "9000", "--app", "x"}).error().reason, "--listen HOST:PORT, got 9000");
   EXPECT_EQ(parseCommandLine({"--grace", "soon", "--app", "x"}).error().reason, "--grace: not a non-negative number: soon");
@@ -85,6 +102,7 @@ TEST(AuthTest, RandomIdsAreHexAndDiffer) {
 
 TEST(PagesTest, OutsideTextIsEscaped) {
   EXPECT_EQ(htmlEscape("<a href='x'>&\""), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;");
+  EXPECT_EQ(jsonString("say \"no\"\\\n\x01 ok"), "\"say \\\"no\\\"\\\\\\u000a\\u0001 ok\"");
 }
 
 TEST(MetricsTest, RendersPrometheusText) {

@@ -4,14 +4,19 @@
 
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "auth.h"
+#include "cpu_limit.h"
 #include "gateway/socket_helpers.h"
 #include "session_table.h"
 
@@ -238,6 +243,88 @@ TEST_F(GatewayTest, CrashedSessionShowsItsUserWhyAndOthersGoOn) {
   EXPECT_NE(metrics.body().find("doppel_gateway_sessions 1\n"), std::string::npos) << metrics.body();
 }
 
+TEST_F(GatewayTest, HungSessionIsKilledByTheHeartbeatAndItsUserToldWhy) {
+  GatewayOptions o;
+  o.hangTimeout = 600ms;
+  start(o);
+  const std::string a = newSession();
+  const std::string b = newSession();
+  const pid_t pa = pidOf(a);
+  const pid_t pb = pidOf(b);
+  pump(1200ms);  // two timeouts: a live loop answers every heartbeat
+  EXPECT_EQ(session(a)->state, Session::State::Running);
+  ASSERT_EQ(::kill(pa, SIGSTOP), 0);  // its loop stops (and so would a deadlocked one)
+  ASSERT_TRUE(waitFor([&] { return session(a)->state == Session::State::Ended; }));
+  EXPECT_EQ(session(a)->endKind, "hung");
+  EXPECT_TRUE(gone(pa)) << "killed and reaped";
+  const Response r = get(a, "/pid.txt");
+  EXPECT_EQ(r.status, 410u);
+  EXPECT_NE(r.body().find("the application stopped responding"), std::string::npos) << r.body();
+  EXPECT_EQ(pidOf(b), pb);
+  EXPECT_EQ(session(b)->state, Session::State::Running);
+}
+
+TEST_F(GatewayTest, SessionStatusTellsTheViewerWhyItsSessionEnded) {
+  start();
+  const std::string a = newSession();
+  const pid_t pa = pidOf(a);
+  Response r = get(a, "/session/status");
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.header("Content-Type"), "application/json");
+  EXPECT_EQ(r.body(), "{\"state\":\"running\",\"reason\":\"\"}\n");
+  ASSERT_EQ(::kill(pa, SIGABRT), 0);
+  ASSERT_TRUE(waitFor([&] { return session(a)->state == Session::State::Ended; }));
+  r = get(a, "/session/status");
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body(), "{\"state\":\"ended\",\"reason\":\"the application crashed (signal 6 (Aborted))\"}\n");
+  EXPECT_EQ(request("GET", "/session/status").body(), "{\"state\":\"none\"}\n");
+}
+
+TEST_F(GatewayTest, SessionCpuIsCappedByItsCgroup) {
+  if (::access("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", W_OK) != 0)
+    GTEST_SKIP() << "no writable cgroup v1 cpu controller here: WatchdogEnds... covers this machine";
+  GatewayOptions o;
+  o.sessionCpuPercent = 20;
+  start(o, {"--busy"});
+  CpuLimit* cpu = m_gateway->sessions().cpuLimit();
+  ASSERT_NE(cpu, nullptr);
+  EXPECT_STREQ(cpu->mechanism(), "cgroup");
+  const std::string a = newSession();
+  const pid_t pa = pidOf(a);
+  const std::string group = cpu->groupOf(a);
+  ASSERT_FALSE(group.empty());
+  std::string quota;
+  std::ifstream(group + "/cpu.cfs_quota_us") >> quota;
+  EXPECT_EQ(quota, "20000");  // of a 100 ms period
+  std::ifstream procsFile(group + "/cgroup.procs");
+  const std::string procs((std::istreambuf_iterator<char>(procsFile)), std::istreambuf_iterator<char>());
+  EXPECT_NE(procs.find(std::to_string(pa)), std::string::npos) << procs;
+  const double before = cpuSecondsOf(pa);
+  pump(1500ms);
+  const double used = cpuSecondsOf(pa) - before;
+  EXPECT_GT(used, 0.05) << "the app spins";
+  EXPECT_LT(used, 1.5 * 0.20 + 0.05) << "throttled to 20% of a CPU";
+  EXPECT_EQ(session(a)->state, Session::State::Running) << "throttled, not ended";
+  m_gateway->stop();
+  EXPECT_FALSE(std::filesystem::exists(group)) << "its cgroup is removed with it";
+}
+
+TEST_F(GatewayTest, WatchdogEndsASessionOverItsCpuBudget) {
+  GatewayOptions o;
+  o.sessionCpuPercent = 5;
+  o.cpuCgroupRoot = "/nonexistent/cpu";  // as where cgroups are not writable
+  o.cpuWindow = 1000ms;
+  start(o, {"--busy"});
+  ASSERT_STREQ(m_gateway->sessions().cpuLimit()->mechanism(), "watchdog");
+  const std::string a = newSession();
+  const pid_t pa = pidOf(a);
+  ASSERT_TRUE(waitFor([&] { return session(a)->state == Session::State::Ended; }, 10s));
+  EXPECT_EQ(session(a)->endKind, "cpu");
+  EXPECT_TRUE(gone(pa));
+  const Response r = get(a, "/session/status");
+  EXPECT_NE(r.body().find("used more than 5% CPU for 1.0 s"), std::string::npos) << r.body();
+}
+
 TEST_F(GatewayTest, AppThatCannotStartIsReportedAsEnded) {
   GatewayOptions o;
   start(o, {"--exit", "7"});
@@ -309,6 +396,7 @@ TEST_F(GatewayTest, UsersFileLogin) {
   std::ofstream(path) << hashPasswordLine("ada", "pw1") << "\n";
   GatewayOptions o;
   o.usersFile = path;
+  o.loginFailureDelay = 0ms;  // the right password right after the wrong one (see LoginFlood...)
   start(o);
   EXPECT_EQ(request("GET", "/").header("Location"), "/login");
   EXPECT_EQ(request("GET", "/login").status, 200u);
@@ -322,6 +410,61 @@ TEST_F(GatewayTest, UsersFileLogin) {
           std::to_string(good.size()) + "\r\n\r\n" + good);
   EXPECT_EQ(r.status, 303u) << r.text;
   EXPECT_GT(pidOf(r.cookie()), 0);
+  std::remove(path.c_str());
+}
+
+std::string loginRequest(const std::string& user, const std::string& password) {
+  const std::string form = "user=" + user + "&password=" + password;
+  return "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+         std::to_string(form.size()) + "\r\n\r\n" + form;
+}
+
+TEST_F(GatewayTest, LoginFloodDoesNotStallOtherSessionsAndIsBounded) {
+  const std::string path = ::testing::TempDir() + "gateway-users-flood-" + std::to_string(::getpid());
+  std::ofstream(path) << hashPasswordLine("ada", "pw1") << "\n";
+  GatewayOptions o;
+  o.usersFile = path;
+  o.maxPendingLogins = 4;
+  o.loginFailureDelay = 100ms;
+  start(o);
+  const std::string a = newSession();  // an existing user (through the token)
+  const pid_t pa = pidOf(a);
+
+  // Eight wrong logins at once: four are checked (~50 ms of PBKDF2 each, one after the other on
+  // the checker's thread), the others are over the bound (unless a check ended meanwhile).
+  std::vector<int> flood;
+  for (int i = 0; i < 8; ++i) {
+    flood.push_back(test::connectLoopback(m_gateway->port()));
+    const std::string bytes = loginRequest("ada", "wrong" + std::to_string(i));
+    ASSERT_EQ(::send(flood.back(), bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
+  }
+  ASSERT_TRUE(waitFor([&] { return m_gateway->pendingLogins() >= 3; }));
+  // The existing session is served while the checks are still in flight.
+  const auto before = std::chrono::steady_clock::now();
+  EXPECT_EQ(pidOf(a), pa);
+  const auto took = std::chrono::steady_clock::now() - before;
+  EXPECT_GT(m_gateway->pendingLogins(), 0u) << "served only after the password checks";
+  EXPECT_LT(took, 250ms);
+
+  std::map<unsigned, int> statuses;
+  for (const int fd : flood) {
+    const std::string text = test::readUntilClosedWith(fd, [this] { pump(); }, 10s);
+    ::close(fd);
+    ++statuses[static_cast<unsigned>(std::atoi(text.c_str() + 9))];
+  }
+  const int failed = statuses[401];
+  EXPECT_GE(failed, 4);
+  EXPECT_GE(statuses[503], 1);
+  EXPECT_EQ(failed + statuses[503], 8);
+  EXPECT_EQ(m_gateway->pendingLogins(), 0u);
+
+  // `failed` failures in a row from this address: it waits failed x 100 ms before the next try.
+  Response r = raw(loginRequest("ada", "pw1"));
+  EXPECT_EQ(r.status, 429u) << r.text;
+  EXPECT_EQ(r.header("Retry-After"), "1");
+  pump(std::chrono::milliseconds(100 * failed + 200));
+  r = raw(loginRequest("ada", "pw1"));
+  EXPECT_EQ(r.status, 303u) << r.text;
   std::remove(path.c_str());
 }
 

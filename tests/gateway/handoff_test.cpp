@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -60,6 +61,25 @@ TEST(HandoffTest, StatusRoundTripsAndNothingWaitingIsEmpty) {
   ASSERT_FALSE(closed.ok());
   EXPECT_EQ(closed.error().code, ErrorCode::Disconnected);
   ::close(pair[0]);
+}
+
+TEST(HandoffTest, PingAndPongRoundTripWithTheirSequence) {
+  int pair[2];
+  ASSERT_TRUE(handoff::makeSocketPair(pair).ok());
+  ASSERT_TRUE(handoff::sendPing(pair[0], 0x0102030405060708ull).ok());
+  ASSERT_TRUE(handoff::sendPong(pair[1], 7).ok());
+  auto ping = handoff::receive(pair[1]);
+  ASSERT_TRUE(ping.ok() && ping->has_value());
+  EXPECT_EQ((*ping)->ping, std::optional<std::uint64_t>(0x0102030405060708ull));
+  EXPECT_FALSE((*ping)->pong.has_value() || (*ping)->status.has_value());
+  auto pong = handoff::receive(pair[0]);
+  ASSERT_TRUE(pong.ok() && pong->has_value());
+  EXPECT_EQ((*pong)->pong, std::optional<std::uint64_t>(7));
+  EXPECT_FALSE((*pong)->ping.has_value());
+  ASSERT_EQ(::send(pair[0], "P1234", 5, 0), 5);  // too short for a sequence
+  EXPECT_FALSE(handoff::receive(pair[1]).ok());
+  ::close(pair[0]);
+  ::close(pair[1]);
 }
 
 TEST(HandoffTest, GarbageAndOversizedMessagesAreRefused) {

@@ -1,10 +1,13 @@
 // A stand-in stream application for the gateway tests: a WebServer that takes its connections
 // from DOPPEL_HANDOFF_FD (as ImGui_ImplDoppel_Init does under the gateway) and serves a web root
 // with its pid (pid.txt) and session id (session.txt); WebSocket connections stay open.
-//   gateway_test_app [--ignore-term] [--exit N]
+//   gateway_test_app [--ignore-term] [--exit N] [--busy] [--big MB]
+// --big: also serves big.bin of MB MiB (bench/gateway/relay.py's bulk transfer).
+// --busy: a second thread spins (the CPU limit's tests); the loop stays responsive.
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "doppel/runtime.h"
@@ -35,8 +39,12 @@ void writeFile(const std::string& path, const std::string& text) {
 
 int main(int argc, char** argv) {
   bool ignoreTerm = false;
+  bool busy = false;
+  int bigMiB = 0;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--ignore-term") == 0) ignoreTerm = true;
+    if (std::strcmp(argv[i], "--busy") == 0) busy = true;
+    if (std::strcmp(argv[i], "--big") == 0 && i + 1 < argc) bigMiB = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--exit") == 0 && i + 1 < argc) return std::atoi(argv[i + 1]);
   }
   auto loop = doppel::makeEventLoop();
@@ -57,13 +65,26 @@ int main(int argc, char** argv) {
   writeFile(dir + "/index.html", "<!doctype html><p>session " + std::to_string(::getpid()) + "</p>\n");
   writeFile(dir + "/pid.txt", std::to_string(::getpid()));
   writeFile(dir + "/session.txt", id);
+  if (bigMiB > 0) {
+    std::string block(1u << 20, '\0');
+    for (std::size_t i = 0; i < block.size(); ++i) block[i] = static_cast<char>((i * 2654435761u) >> 24);
+    std::ofstream big(dir + "/big.bin", std::ios::binary);
+    for (int i = 0; i < bigMiB; ++i) big.write(block.data(), static_cast<std::streamsize>(block.size()));
+  }
 
   doppel::WebOptions options;
   options.webRoot = dir;
   options.handoffFd = std::atoi(fd);
+  // Closed channels are dropped after each loop turn (not inside their own callback), so the
+  // server's connection count (reported to the gateway) falls when a browser goes.
   std::vector<doppel::ChannelPtr> channels;
-  auto server = doppel::WebServer::start(*loop, options, [&channels](doppel::ChannelPtr channel) {
-    channel->start({});
+  std::vector<doppel::Channel*> closed;
+  auto server = doppel::WebServer::start(*loop, options, [&channels, &closed](doppel::ChannelPtr channel) {
+    doppel::Channel::Handler handler;
+    doppel::Channel* raw = channel.get();
+    handler.onData = [](std::string_view) {};  // input is ignored
+    handler.onClosed = [&closed, raw](const doppel::Error&) { closed.push_back(raw); };
+    channel->start(std::move(handler));
     channel->send(std::make_shared<const std::string>(std::to_string(::getpid())));
     channels.push_back(std::move(channel));
   });
@@ -71,7 +92,21 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "gateway_test_app: %s\n", server.error().toString().c_str());
     return 5;
   }
-  while (!g_stop) (void)loop->runUntil([] { return g_stop.load(); }, doppel::Clock::now() + std::chrono::milliseconds(50));
+  std::thread spinner;
+  if (busy) {
+    spinner = std::thread([] {
+      volatile unsigned long spins = 0;
+      while (!g_stop) spins = spins + 1;
+    });
+  }
+  while (!g_stop) {
+    (void)loop->runUntil([] { return g_stop.load(); }, doppel::Clock::now() + std::chrono::milliseconds(50));
+    for (doppel::Channel* gone : closed)
+      channels.erase(std::remove_if(channels.begin(), channels.end(), [gone](const doppel::ChannelPtr& c) { return c.get() == gone; }),
+                     channels.end());
+    closed.clear();
+  }
+  if (spinner.joinable()) spinner.join();
   channels.clear();
   server->reset();
   std::filesystem::remove_all(dir);

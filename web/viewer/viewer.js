@@ -257,10 +257,22 @@ function connect() {
       return;
     }
     showStatus('Connection lost, reconnecting…');
-    setTimeout(connect, backoff); backoff = Math.min(backoff * 2, 5000);
+    // Under doppel-gateway: did the session end (crash, hang, timeout)? Then say why, live.
+    fetch('/session/status', { cache: 'no-store' }).then((r) => (r.ok ? r.json() : null)).catch(() => null).then((st) => {
+      if (ws !== sock) return;
+      if (st && st.state === 'ended') {
+        stats.sessionEnded = st.reason || 'ended';
+        showStatus(`Session ended: ${stats.sessionEnded}.`, true); retry.textContent = 'Start a new session';
+        return;
+      }
+      setTimeout(connect, backoff); backoff = Math.min(backoff * 2, 5000);
+    });
   };
 }
-retry.onclick = () => { inUse = false; showStatus('Connecting…'); connect(); };
+retry.onclick = () => {
+  if (stats.sessionEnded) { location.assign('/?new=1'); return; }
+  inUse = false; showStatus('Connecting…'); connect();
+};
 
 async function readRecords(reader, sock) {
   let buf = new Uint8Array(0);
