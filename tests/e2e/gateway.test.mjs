@@ -4,7 +4,8 @@
 // appears in the other two; a reload returns to the same process; a fourth user gets the "full"
 // page; a wrong token is refused; the master is killed and restarted with the same --state under
 // the panels (they reconnect, the persisted speed is kept). A second gateway with a short grace
-// and idle timeout shows sessions being reaped (and no process left behind).
+// and idle timeout shows sessions being reaped (and no process left behind), and a third, with
+// --cert/--key, serves a page over https whose session is relayed and shows the same items.
 //
 // The panel's layout is fixed (examples/03-imgui-panel at 1280x800): the add field is at
 // (100, 245), the item list in the rectangle `itemsClip`, the "master URL: STATE" line in
@@ -257,5 +258,29 @@ test('sessions are reaped after the grace period and the idle timeout', async ()
     await idle.context.close();
   } finally {
     await stopProcess(short.child);
+  }
+});
+
+test('over https (--cert/--key) a page gets its own panel through the relay, showing the shared state', async () => {
+  const certs = join(root, 'tests/web/certs');
+  const tls = await startGateway(['--cert', join(certs, 'test-cert.pem'), '--key', join(certs, 'test-key.pem')]);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, ignoreHTTPSErrors: true });
+  try {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('https:', e.message));
+    const response = await page.goto(`https://127.0.0.1:${tls.port}/?token=${TOKEN}`);
+    assert.equal(response.status(), 200, 'the viewer page over https');
+    await connected(page);
+    assert.equal(await page.evaluate(() => location.protocol), 'https:');
+    const cookie = (await context.cookies()).find((c) => c.name === 'doppel_session');
+    assert.ok(cookie?.secure, 'the session cookie is Secure over https');
+    // The same items as a plain-http user's panel: the relayed session mirrors the same master.
+    const reference = await waitPicture(users[0].page, itemsClip, 'a-items-reference', () => true, 'a: the item list');
+    await page.mouse.move(900, 700);
+    await waitPicture(page, itemsClip, 'https-items', (img) => comparePng(img, reference).differing <= SLACK,
+      'the https page: the same item list as page a');
+  } finally {
+    await context.close();
+    await stopProcess(tls.child);
   }
 });
