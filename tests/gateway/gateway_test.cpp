@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
@@ -389,6 +390,39 @@ TEST_F(GatewayTest, GarbageAndOversizedRequestsAreRefused) {
   EXPECT_EQ(raw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").status, 413u);
   EXPECT_EQ(m_gateway->sessions().live(), 0u);
   EXPECT_EQ(request("GET", "/?token=secret-token").status, 303u) << "the gateway goes on";
+}
+
+TEST_F(GatewayTest, ConnectionFloodAndHalfOpenSocketsAreBoundedAndTimedOut) {
+  GatewayOptions o;
+  o.maxConnections = 20;
+  o.requestTimeout = 1500ms;
+  start(o);
+  // 20 connections that say nothing or stop halfway through a request, then 10 over the limit.
+  std::vector<int> fds;
+  for (int i = 0; i < 30; ++i) {
+    const int fd = test::connectLoopback(m_gateway->port());
+    ASSERT_GE(fd, 0);
+    if (i % 2 == 1) {
+      const std::string half = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: doppel_se";
+      ASSERT_EQ(::send(fd, half.data(), half.size(), MSG_NOSIGNAL), static_cast<ssize_t>(half.size()));
+    }
+    fds.push_back(fd);
+    pump(2ms);  // accepted in this order
+  }
+  const auto closedByGateway = [](int fd) {
+    char c = 0;
+    return ::recv(fd, &c, 1, MSG_DONTWAIT) == 0;
+  };
+  const auto closedAmong = [&](std::size_t from, std::size_t to) {
+    return static_cast<std::size_t>(std::count_if(fds.begin() + static_cast<std::ptrdiff_t>(from),
+                                                  fds.begin() + static_cast<std::ptrdiff_t>(to), closedByGateway));
+  };
+  ASSERT_TRUE(waitFor([&] { return closedAmong(20, 30) == 10; }, 500ms)) << "those over the limit are closed at once";
+  EXPECT_EQ(closedAmong(0, 20), 0u) << "the first 20 still have time to send their request";
+  ASSERT_TRUE(waitFor([&] { return closedAmong(0, 20) == 20; }, 5s)) << "silent and half-open connections time out";
+  EXPECT_EQ(m_gateway->sessions().live(), 0u);
+  EXPECT_EQ(request("GET", "/?token=secret-token").status, 303u) << "the gateway serves again";
+  for (const int fd : fds) ::close(fd);
 }
 
 TEST_F(GatewayTest, UsersFileLogin) {
