@@ -57,8 +57,22 @@ private:
   void enumDecl(const RepEnum& e, const std::string& indent, const std::string& wireName);
   void enumConvert(const RepEnum& e, const std::string& qualified, const std::string& wireName);
   /// A FLAG over `e`: the alias, E | E, and <Flag>Def() (isFlag); `inPod` for one nested in a POD.
-  void flagDecl(const RepFlag& f, const RepEnum& e, const std::string& indent, bool inPod);
-  void flagConvert(const RepFlag& f, const RepEnum& e, const std::string& qualified);
+  /// Every FLAG over one enum aliases the same Flags<E> (as Q_DECLARE_FLAGS typedefs one
+  /// QFlags<E>), so E | E and the Convert specialisation come once, with the first FLAG.
+  void flagDecl(const RepFlag& f, const RepEnum& e, const std::string& indent, bool inPod,
+                const std::vector<RepFlag>& scopeFlags);
+  void flagConvert(const RepFlag& f, const RepEnum& e, const std::string& qualified,
+                   const std::vector<RepFlag>& scopeFlags);
+  static std::size_t flagsOver(const std::string& enumName, const std::vector<RepFlag>& flags) {
+    std::size_t n = 0;
+    for (const auto& f : flags) n += f.enumName == enumName ? 1 : 0;
+    return n;
+  }
+  static bool firstFlagOver(const RepFlag& f, const std::vector<RepFlag>& flags) {
+    for (const auto& other : flags)
+      if (other.enumName == f.enumName) return &other == &f;
+    return false;
+  }
   static const RepEnum* flagEnum(const RepFlag& f, const std::vector<RepEnum>& enums) {
     for (const auto& e : enums)
       if (e.name == f.enumName) return &e;
@@ -147,9 +161,9 @@ std::string CppGenerator::run() {
       const RepFlag& f = m_file.flags[d.index];
       if (const RepEnum* e = flagEnum(f, m_file.enums)) {
         o << "namespace " << e->name << "Enum {\n";
-        flagDecl(f, *e, "", false);
+        flagDecl(f, *e, "", false, m_file.flags);
         o << "}  // namespace " << e->name << "Enum\n";
-        flagConvert(f, *e, e->name + "Enum::" + f.name);
+        flagConvert(f, *e, e->name + "Enum::" + f.name, m_file.flags);
       }
     }
   }
@@ -224,12 +238,14 @@ void CppGenerator::enumConvert(const RepEnum& e, const std::string& qualified, c
     << ">(v.toInt()); }\n};\n\n";
 }
 
-void CppGenerator::flagDecl(const RepFlag& f, const RepEnum& e, const std::string& indent, bool inPod) {
+void CppGenerator::flagDecl(const RepFlag& f, const RepEnum& e, const std::string& indent, bool inPod,
+                            const std::vector<RepFlag>& scopeFlags) {
   o << indent << "/// FLAG(" << f.name << " " << e.name << "): a set of " << e.name << " bits.\n"
-    << indent << "using " << f.name << " = doppel::typed::Flags<" << e.name << ">;\n"
-    << indent << (inPod ? "friend " : "") << "constexpr " << f.name << " operator|(" << e.name << " a, " << e.name
-    << " b) { return " << f.name << "(a) | b; }\n"
-    << indent << (inPod ? "static " : "inline ") << "doppel::EnumDef " << f.name << "Def() {\n"
+    << indent << "using " << f.name << " = doppel::typed::Flags<" << e.name << ">;\n";
+  if (firstFlagOver(f, scopeFlags))
+    o << indent << (inPod ? "friend " : "") << "constexpr " << f.name << " operator|(" << e.name << " a, "
+      << e.name << " b) { return " << f.name << "(a) | b; }\n";
+  o << indent << (inPod ? "static " : "inline ") << "doppel::EnumDef " << f.name << "Def() {\n"
     << indent << "  return doppel::EnumDef{" << quote(f.name) << ", true, " << (e.scoped ? "true" : "false") << ", "
     << enumSize(e.underlying) << ", {";
   for (std::size_t i = 0; i < e.keys.size(); ++i)
@@ -237,30 +253,45 @@ void CppGenerator::flagDecl(const RepFlag& f, const RepEnum& e, const std::strin
   o << "}};\n" << indent << "}\n";
 }
 
-void CppGenerator::flagConvert(const RepFlag& f, const RepEnum& e, const std::string& qualified) {
-  o << "template <>\nstruct doppel::typed::Convert<" << qualified << "> {\n"
-    << "  static doppel::Value to(" << qualified << " v, std::string_view = {}) {\n"
-    << "    return doppel::Value::enumValue(" << quote(f.name) << ", v.toInt(), " << enumSize(e.underlying)
-    << ");\n  }\n"
-    << "  static " << qualified << " from(const doppel::Value& v) { return " << qualified
+void CppGenerator::flagConvert(const RepFlag& f, const RepEnum& e, const std::string& qualified,
+                               const std::vector<RepFlag>& scopeFlags) {
+  if (!firstFlagOver(f, scopeFlags)) return;
+  o << "template <>\nstruct doppel::typed::Convert<" << qualified << "> {\n";
+  if (flagsOver(e.name, scopeFlags) == 1) {
+    o << "  static doppel::Value to(" << qualified << " v, std::string_view = {}) {\n"
+      << "    return doppel::Value::enumValue(" << quote(f.name) << ", v.toInt(), " << enumSize(e.underlying)
+      << ");\n  }\n";
+  } else {
+    // One C++ type for several FLAGs: the value is named by the .rep type the caller passes
+    // (every generated call site does), the first FLAG's name when it passes none.
+    o << "  static doppel::Value to(" << qualified << " v, std::string_view qtType = {}) {\n"
+      << "    return doppel::Value::enumValue(std::string(qtType.empty() ? " << quote(f.name)
+      << " : qtType), v.toInt(), " << enumSize(e.underlying) << ");\n  }\n";
+  }
+  o << "  static " << qualified << " from(const doppel::Value& v) { return " << qualified
     << "::fromInt(v.toInt()); }\n};\n\n";
 }
 
 void CppGenerator::pod(const RepPod& p) {
   o << "/// POD " << p.name << ": travels as a gadget (one value per member, in order).\n"
     << "struct " << p.name << " {\n";
+  // repc's empty member (`ENUM E {A}, E e` in the brace form) has a type of nothing: it counts in
+  // the signature only (repc's own C++ for it does not compile, so no Qt peer ever carries it).
+  std::vector<RepParam> fields;
+  for (const auto& m : p.members)
+    if (!m.type.empty()) fields.push_back(m);
   for (const auto& e : p.enums) enumDecl(e, "  ", e.name);
   for (const auto& f : p.flags)
-    if (const RepEnum* e = flagEnum(f, p.enums)) flagDecl(f, *e, "  ", true);
-  for (const auto& m : p.members) {
+    if (const RepEnum* e = flagEnum(f, p.enums)) flagDecl(f, *e, "  ", true, p.flags);
+  for (const auto& m : fields) {
     const CppType t = m_types.map(m.type, nullptr, &p);
     o << "  " << t.cpp << " " << m.cppName() << "{};\n";
   }
   o << "  friend bool operator==(const " << p.name << "&, const " << p.name << "&) = default;\n"
     << "  static doppel::GadgetDef gadgetDef() {\n    return doppel::GadgetDef{" << quote(p.name) << ", {";
-  for (std::size_t i = 0; i < p.members.size(); ++i)
-    o << (i ? ", " : "") << "{" << quote(p.members[i].cppName()) << ", "
-      << quote(m_types.map(p.members[i].type, nullptr, &p).qt) << "}";
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    o << (i ? ", " : "") << "{" << quote(fields[i].cppName()) << ", "
+      << quote(m_types.map(fields[i].type, nullptr, &p).qt) << "}";
   o << "}, {";
   for (std::size_t i = 0; i < p.enums.size(); ++i) o << (i ? ", " : "") << p.enums[i].name << "Def()";
   for (const auto& f : p.flags)
@@ -268,19 +299,19 @@ void CppGenerator::pod(const RepPod& p) {
   o << "}};\n  }\n};\n";
   for (const auto& e : p.enums) enumConvert(e, p.name + "::" + e.name, e.name);
   for (const auto& f : p.flags)
-    if (const RepEnum* e = flagEnum(f, p.enums)) flagConvert(f, *e, p.name + "::" + f.name);
+    if (const RepEnum* e = flagEnum(f, p.enums)) flagConvert(f, *e, p.name + "::" + f.name, p.flags);
   o << "template <>\nstruct doppel::typed::Convert<" << p.name << "> {\n"
     << "  static doppel::Value to(const " << p.name << "& v, std::string_view = {}) {\n"
     << "    return doppel::Value::userList(" << quote(p.name) << ", {";
-  for (std::size_t i = 0; i < p.members.size(); ++i) {
-    const CppType t = m_types.map(p.members[i].type, nullptr, &p);
-    o << (i ? ", " : "") << "doppel::typed::toValue(v." << p.members[i].cppName() << ", " << quote(t.qt) << ")";
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const CppType t = m_types.map(fields[i].type, nullptr, &p);
+    o << (i ? ", " : "") << "doppel::typed::toValue(v." << fields[i].cppName() << ", " << quote(t.qt) << ")";
   }
   o << "});\n  }\n  static " << p.name << " from(const doppel::Value& v) {\n    " << p.name
     << " out;\n    const auto& items = v.toList();\n";
-  for (std::size_t i = 0; i < p.members.size(); ++i) {
-    const CppType t = m_types.map(p.members[i].type, nullptr, &p);
-    o << "    if (items.size() > " << i << ") out." << p.members[i].cppName() << " = doppel::typed::fromValue<"
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const CppType t = m_types.map(fields[i].type, nullptr, &p);
+    o << "    if (items.size() > " << i << ") out." << fields[i].cppName() << " = doppel::typed::fromValue<"
       << t.cpp << ">(items[" << i << "]);\n";
   }
   o << "    return out;\n  }\n};\n\n";
@@ -291,11 +322,11 @@ void CppGenerator::classEnums(const RepClass& c) {
   o << "namespace " << c.name << "Enums {\n";
   for (const auto& e : c.enums) enumDecl(e, "", e.name);
   for (const auto& f : c.flags)
-    if (const RepEnum* e = flagEnum(f, c.enums)) flagDecl(f, *e, "", false);
+    if (const RepEnum* e = flagEnum(f, c.enums)) flagDecl(f, *e, "", false, c.flags);
   o << "}  // namespace " << c.name << "Enums\n";
   for (const auto& e : c.enums) enumConvert(e, c.name + "Enums::" + e.name, e.name);
   for (const auto& f : c.flags)
-    if (const RepEnum* e = flagEnum(f, c.enums)) flagConvert(f, *e, c.name + "Enums::" + f.name);
+    if (const RepEnum* e = flagEnum(f, c.enums)) flagConvert(f, *e, c.name + "Enums::" + f.name, c.flags);
 }
 
 std::string CppGenerator::propertyQtType(const RepClass& c, const RepProperty& p) const {

@@ -1,0 +1,1 @@
+SharedFlags 97efeb5daf91376243d88332a30ffea7b475bc2f

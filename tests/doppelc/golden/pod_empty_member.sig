@@ -1,0 +1,1 @@
+PodHolder 6d93cdfe1e1e7e66f1af33ef8eeefd18ebf22555
