@@ -13,7 +13,6 @@
 #include <cstring>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "doppel/doppel.h"
 #include "doppel/model.h"
@@ -112,11 +111,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   g_signed = argc == 3;
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  interopd::blockStopSignals();
 
   auto loop = doppel::makeEventLoop();
   doppel::Host host(*loop);
@@ -148,14 +143,7 @@ int main(int argc, char** argv) {
         "clearChild");
   check(host.enableRemoting(lab, "Lab"), "enableRemoting(Lab)");
 
-  std::thread waiter([&loop, signals] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    loop->stop();
-  });
-  interopd::say("READY " + host.urls().front());
-  loop->run();
-  waiter.join();
+  interopd::serveUntilStopped(*loop, host.urls().front());
   std::fprintf(stderr, "doppel_children_host: exiting\n");
   return 0;
 }

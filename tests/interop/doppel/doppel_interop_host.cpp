@@ -11,7 +11,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
-#include <thread>
 
 #include "doppel/doppel.h"
 
@@ -152,13 +151,7 @@ int main(int argc, char** argv) {
   }
   if (url.empty() || (beRegistry && !registry.empty())) return usage();
 
-  // SIGTERM/SIGINT are taken by a thread with sigwait, which stops the loop (stop() is safe
-  // from any thread). Blocked before any other thread starts, so every thread inherits it.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  interopd::blockStopSignals();
 
   auto loop = doppel::makeEventLoop();
   doppel::Host host(*loop);
@@ -195,15 +188,8 @@ int main(int argc, char** argv) {
     check(host.enableRemoting(plainSource, "Plain"), "enableRemoting(Plain)");
   }
 
-  std::thread([&loop, signals] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    loop->stop();
-  }).detach();
-
   const auto urls = host.urls();
-  interopd::say("READY " + (web ? web->url() : urls.empty() ? url : urls.front()));
-  loop->run();
+  interopd::serveUntilStopped(*loop, web ? web->url() : urls.empty() ? url : urls.front());
   std::fprintf(stderr, "doppel_interop_host: exiting\n");
   return 0;
 }

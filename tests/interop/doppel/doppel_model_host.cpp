@@ -11,10 +11,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <thread>
 
 #include "doppel/doppel.h"
 #include "doppel/model.h"
+#include "interop_doppel.h"
 
 #include "model_edits.h"
 #include <signal.h>
@@ -26,11 +26,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: doppel_model_host URL\n");
     return 2;
   }
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  interopd::blockStopSignals();
 
   auto loop = doppel::makeEventLoop();
   doppel::Host host(*loop);
@@ -70,15 +66,7 @@ int main(int argc, char** argv) {
   });
   (void)host.enableRemoting(control, "ModelControl");
 
-  std::thread stopper([&loop, signals] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    loop->stop();
-  });
   const auto urls = host.urls();
-  std::printf("READY %s\n", urls.empty() ? argv[1] : urls.front().c_str());
-  std::fflush(stdout);
-  loop->run();
-  stopper.join();
+  interopd::serveUntilStopped(*loop, urls.empty() ? argv[1] : urls.front());
   return 0;
 }

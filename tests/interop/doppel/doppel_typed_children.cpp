@@ -24,7 +24,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "doppel/doppel.h"
 #include "doppel/model.h"
@@ -93,11 +92,7 @@ private:
 };
 
 int host(const char* url) {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  interopd::blockStopSignals();
   auto loop = doppel::makeEventLoop();
   doppel::Host h(*loop);
   if (auto r = h.listen(url); !r) {
@@ -109,14 +104,7 @@ int host(const char* url) {
     std::fprintf(stderr, "doppel_typed_children: enableRemoting: %s\n", r.error().toString().c_str());
     return 1;
   }
-  std::thread waiter([&loop, signals] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    loop->stop();
-  });
-  interopd::say("READY " + h.urls().front());
-  loop->run();
-  waiter.join();
+  interopd::serveUntilStopped(*loop, h.urls().front());
   return 0;
 }
 

@@ -1,9 +1,13 @@
 #include "interop_doppel.h"
 
+#include <pthread.h>
+
 #include <algorithm>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <string_view>
+#include <thread>
 
 #include "../interop_values.h"
 
@@ -181,6 +185,33 @@ void say(const std::string& line) {
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fputc('\n', stdout);
   std::fflush(stdout);
+}
+
+namespace {
+sigset_t stopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  return signals;
+}
+}  // namespace
+
+void blockStopSignals() {
+  const sigset_t signals = stopSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+void serveUntilStopped(doppel::EventLoop& loop, const std::string& url) {
+  std::thread stopper([&loop] {
+    const sigset_t signals = stopSignals();
+    int sig = 0;
+    sigwait(&signals, &sig);
+    loop.stop();
+  });
+  say("READY " + url);
+  loop.run();
+  stopper.join();
 }
 
 void Checker::ok(const std::string& check) {

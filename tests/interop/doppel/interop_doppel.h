@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "doppel/event_loop.h"
 #include "doppel/interface.h"
 #include "doppel/value.h"
 
@@ -47,6 +48,13 @@ bool matches(const doppel::Value& actual, const doppel::Value& expected, std::st
 
 /// Prints one line on stdout and flushes it.
 void say(const std::string& line);
+
+/// Blocks SIGTERM and SIGINT; call first in main, before any thread starts, so that every
+/// thread inherits the mask and serveUntilStopped's sigwait takes them.
+void blockStopSignals();
+/// The end of every test host's main: prints "READY <url>", runs the loop until SIGTERM or
+/// SIGINT (a thread takes them with sigwait and stops the loop, which is safe from any thread).
+void serveUntilStopped(doppel::EventLoop& loop, const std::string& url);
 
 /// Counts and prints check results: "ok <check>" / "FAIL <check>: <message>".
 class Checker {

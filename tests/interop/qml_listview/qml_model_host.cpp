@@ -10,16 +10,15 @@
 // Each slot returns the row count after the change. --wrong-row R makes the model serve a wrong
 // display value for row R ("row R (wrong)") while dump() tells the truth: the test must then
 // fail, which run_qml_listview.py --expect-mismatch checks. Prints "READY <url>"; quits on SIGTERM/SIGINT.
-#include <signal.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
-#include <thread>
 
 #include "doppel/doppel.h"
 #include "doppel/model.h"
+#include "../doppel/interop_doppel.h"
 
 using doppel::Value;
 
@@ -64,11 +63,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--rows") == 0) rows = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--wrong-row") == 0) wrongRow = std::atoi(argv[i + 1]);
   }
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  interopd::blockStopSignals();
 
   auto loop = doppel::makeEventLoop();
   doppel::Host host(*loop);
@@ -123,15 +118,7 @@ int main(int argc, char** argv) {
   });
   (void)host.enableRemoting(control, "ListControl");
 
-  std::thread stopper([&loop, signals] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    loop->stop();
-  });
   const auto urls = host.urls();
-  std::printf("READY %s\n", urls.empty() ? argv[1] : urls.front().c_str());
-  std::fflush(stdout);
-  loop->run();
-  stopper.join();
+  interopd::serveUntilStopped(*loop, urls.empty() ? argv[1] : urls.front());
   return 0;
 }
