@@ -6,8 +6,12 @@
 // exactly as they came off the wire (decoded only when read), back to back in one buffer with a
 // small fixed record per item: no allocation per row, so 100,000 rows cost a few MB and arrive
 // at memcpy speed. Replies are matched to the state
-// they were asked in by a per-level generation: any structural change (insert, remove, move,
-// reset) bumps it and drops the replies still in flight, whose row numbers no longer hold.
+// they were asked in by a generation, unique over all levels: any structural change (insert,
+// remove, move, reset) gives the level a new one and drops the replies still in flight, whose
+// row numbers no longer hold. Levels below rows that moved get a new one too (their path
+// changed) and ask again, by their new path, for what they had in flight: a reply looked up by
+// its old path never lands on another level, and a request never goes out by a path that a
+// change already applied here made stale (Qt's host aborts on one).
 #include "doppel/model_replica.h"
 
 #include <algorithm>
@@ -97,6 +101,7 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
     int rows = -1;  ///< -1: not known yet (signals about it are ignored until the size comes)
     int columns = 0;
     bool sizeRequested = false;
+    bool sizeWanted = false;  ///< ask for the size on the next flush (by the path then current)
     std::uint64_t generation = 0;
     std::vector<std::unique_ptr<Block>> blocks;  ///< one slot per blockRows rows; null = none held
     std::set<int> wanted;    ///< blocks to request on the next turn
@@ -125,6 +130,9 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
   /// Child levels ever made: while 0 (a flat model) a flush looks at the root only.
   std::size_t childLevels = 0;
   std::uint32_t clock = 0;
+  std::uint64_t generations = 0;  ///< the last generation handed out (Level::generation)
+  bool structuralSeen = false;    ///< a structural signal came since the last barrier was sent
+  bool barrierInFlight = false;
   std::map<int, std::string> roleNames;
   std::vector<int> availableRoles;
   std::vector<int> roles;
@@ -149,11 +157,17 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
       auto& kid = childSlot(*b, step.row);
       if (!kid) {
         if (!create) return nullptr;
-        kid = std::make_unique<Level>();
-        ++childLevels;
+        kid = newLevel();
       }
       l = kid.get();
     }
+    return l;
+  }
+
+  std::unique_ptr<Level> newLevel() {
+    auto l = std::make_unique<Level>();
+    l->generation = ++generations;
+    ++childLevels;
     return l;
   }
 
@@ -163,7 +177,8 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
     clearRows(l);
     l.wanted.clear();
     l.inFlight.clear();
-    ++l.generation;
+    l.sizeWanted = false;
+    l.generation = ++generations;
   }
 
   // Sparse rows ------------------------------------------------------------------------------
@@ -255,15 +270,38 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
             store(l, target, static_cast<int>(c), std::string_view(from.bytes).substr(cell.offset, cell.size),
                   cell.flags, cell.hasChildren);
         }
-        if (child) childSlot(blockAt(l, target), target) = std::move(from.children[s]);
+        if (child) {
+          auto& kid = childSlot(blockAt(l, target), target);
+          kid = std::move(from.children[s]);
+          if (target != static_cast<int>(b * static_cast<std::size_t>(options.blockRows) + s)) retarget(*kid);
+        }
         blockAt(l, target).tick = ++clock;
       }
     }
   }
 
   void structural(Level& l) {
-    ++l.generation;
+    l.generation = ++generations;
     l.inFlight.clear();  // their replies will be dropped; ask again when read
+  }
+
+  /// `l` (and everything under it) is now reached by another path: replies to what it asked by
+  /// the old one are dropped (new generation), and it asks again by the new one on the next
+  /// flush. Cost: the levels under the rows that moved, not the rows.
+  void retarget(Level& l) {
+    l.generation = ++generations;
+    l.wanted.insert(l.inFlight.begin(), l.inFlight.end());
+    l.inFlight.clear();
+    if (l.sizeRequested) {
+      l.sizeRequested = false;
+      l.sizeWanted = true;
+    }
+    if (!l.wanted.empty() || l.sizeWanted) postFlush();
+    for (auto& block : l.blocks) {
+      if (!block) continue;
+      for (auto& kid : block->children)
+        if (kid) retarget(*kid);
+    }
   }
 
   // Requests -------------------------------------------------------------------------------
@@ -284,13 +322,59 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
     });
   }
 
+  // Requests below the root wait for a barrier after structural changes. A host applies a
+  // burst of edits before it reads what came in meanwhile, so a request this replica makes
+  // between two of the burst's signals names paths the host has already left; Qt's host aborts
+  // on such a path (qFatal "invalid index"; root rows out of range it clamps). The barrier is a
+  // replicaSizeRequest of the root (valid at any host): its reply comes after every signal the
+  // host sent before reading it, so from then on paths here are the host's again.
+
   void flush() {
     flushPosted = false;
     IndexPath path;
-    flushLevel(root, path);
+    const bool hold = structuralSeen || barrierInFlight;
+    bool held = false;
+    flushLevel(root, path, hold, held);
+    if (held && !barrierInFlight) sendBarrier();
   }
 
-  void flushLevel(Level& l, IndexPath& path) {
+  void sendBarrier() {
+    barrierInFlight = true;
+    structuralSeen = false;
+    auto reply = replica->call("replicaSizeRequest", {wire::indexListValue({})});
+    std::weak_ptr<Impl> weak = weak_from_this();
+    reply.then([weak](const PendingReply&) {
+      if (auto self = weak.lock()) {
+        // Signals that came before this reply were sent before the host read the request.
+        self->barrierInFlight = false;
+        self->structuralSeen = false;
+        self->postFlush();
+      }
+    });
+  }
+
+  /// Sends what `l` and the levels under it want; with `hold`, levels below the root keep
+  /// theirs (`held` then says whether any had something).
+  void flushLevel(Level& l, IndexPath& path, bool hold, bool& held) {
+    if (hold && !path.empty()) {
+      if (l.sizeWanted || (!l.wanted.empty() && l.rows > 0)) held = true;
+    } else {
+      flushOwn(l, path);
+    }
+    for (std::size_t b = 0; childLevels > 0 && b < l.blocks.size(); ++b) {
+      if (!l.blocks[b]) continue;
+      for (std::size_t s = 0; s < l.blocks[b]->children.size(); ++s) {
+        Level* kid = l.blocks[b]->children[s].get();
+        if (kid == nullptr) continue;
+        path.push_back({static_cast<int>(b * static_cast<std::size_t>(options.blockRows) + s), 0});
+        flushLevel(*kid, path, hold, held);
+        path.pop_back();
+      }
+    }
+  }
+
+  void flushOwn(Level& l, const IndexPath& path) {
+    if (l.sizeWanted) sendSize(l, path);
     if (!l.wanted.empty() && l.rows > 0) {
       // Adjacent blocks go out as one request.
       std::vector<int> blocks(l.wanted.begin(), l.wanted.end());
@@ -303,16 +387,6 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
           ++j;
         requestRows(l, path, blocks[i], blocks[j]);
         i = j + 1;
-      }
-    }
-    for (std::size_t b = 0; childLevels > 0 && b < l.blocks.size(); ++b) {
-      if (!l.blocks[b]) continue;
-      for (std::size_t s = 0; s < l.blocks[b]->children.size(); ++s) {
-        Level* kid = l.blocks[b]->children[s].get();
-        if (kid == nullptr) continue;
-        path.push_back({static_cast<int>(b * static_cast<std::size_t>(options.blockRows) + s), 0});
-        flushLevel(*kid, path);
-        path.pop_back();
       }
     }
   }
@@ -445,21 +519,37 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
     }
   }
 
+  /// The root's size goes out at once; a child level's on the next flush (after a barrier).
   void requestSize(const IndexPath& parent) {
     Level* l = level(parent, true);
     if (l == nullptr || l->sizeRequested) return;
+    if (parent.empty()) {
+      sendSize(*l, parent);
+    } else {
+      l->sizeWanted = true;
+      postFlush();
+    }
+  }
+
+  void sendSize(Level& level, const IndexPath& parent) {
+    Level* l = &level;
+    if (l->sizeRequested) return;
     l->sizeRequested = true;
+    l->sizeWanted = false;
     auto reply = replica->call("replicaSizeRequest", {wire::indexListValue(toList(parent))});
     std::weak_ptr<Impl> weak = weak_from_this();
     IndexPath parentCopy = parent;
-    reply.then([weak, parentCopy](const PendingReply& done) {
-      if (auto self = weak.lock()) self->onSize(parentCopy, done);
+    const std::uint64_t generation = l->generation;
+    reply.then([weak, parentCopy, generation](const PendingReply& done) {
+      if (auto self = weak.lock()) self->onSize(parentCopy, generation, done);
     });
   }
 
-  void onSize(const IndexPath& parent, const PendingReply& done) {
+  void onSize(const IndexPath& parent, std::uint64_t generation, const PendingReply& done) {
     Level* l = level(parent, false);
-    if (l == nullptr) return;
+    // Another level by now (the one asking moved and asks again by its new path), or asked
+    // before a change of its own.
+    if (l == nullptr || l->generation != generation) return;
     l->sizeRequested = false;
     if (l->rows >= 0) return;  // already known (a later request answered first)
     if (!done.isOk()) return;
@@ -549,8 +639,7 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
       store(l, row, column, encodeData(p), p.flags, p.hasChildren);
       if (column == 0 && p.hasChildren && p.rows >= 0) {
         auto& kid = childSlot(blockAt(l, row), row);
-        kid = std::make_unique<Level>();
-        ++childLevels;
+        kid = newLevel();
         setRows(*kid, p.rows, p.columns);
         fillTree(*kid, p.children, depth + 1);
       }
@@ -582,8 +671,12 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
     root.cached = 0;
     root.wanted.clear();
     root.inFlight.clear();
-    ++root.generation;
+    root.generation = ++generations;
     root.sizeRequested = false;
+    root.sizeWanted = false;
+    // A barrier of a connection that dropped may never be answered: the next one is sent anew.
+    barrierInFlight = false;
+    structuralSeen = true;
     headers.clear();
     headersRequested.clear();
     if (options.initialAction == ModelReplicaOptions::InitialAction::PrefetchData && what == Pending::Initialize) {
@@ -603,6 +696,9 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
   }
 
   void onSignal(int index, const std::vector<Value>& args) {
+    if (index == kRowsInserted || index == kRowsRemoved || index == kRowsMoved || index == kModelReset ||
+        index == kColumnsInserted || index == kLayoutChanged)
+      structuralSeen = true;
     switch (index) {
       case kAvailableRolesChanged: {
         auto available = wire::intListFromValue(replica->property(0));
@@ -629,7 +725,7 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
                                          intArg(args, 1), intArg(args, 2));
         break;
       }
-      case kColumnsInserted: resetRoot(Pending::Reset); break;
+      case kColumnsInserted: onColumnsInserted(pathArg(args, 0), intArg(args, 1), intArg(args, 2)); break;
       case kLayoutChanged: resetRoot(Pending::Layout, intArg(args, 1)); break;
       default: break;
     }
@@ -655,6 +751,8 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
 
   void onInserted(const IndexPath& parent, int first, int last) {
     Level* l = level(parent, false);
+    // Children of an item whose children were never asked about: its rowCount asks for them.
+    if (l == nullptr && first >= 0 && last >= first) noteChildren(parent, true);
     if (l == nullptr || l->rows < 0 || first < 0 || last < first || first > l->rows) return;
     const int n = last - first + 1;
     if (n > static_cast<int>(limits.maxElements)) {
@@ -663,8 +761,84 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
     }
     remap(*l, l->rows + n, [first, n](int r) { return r < first ? r : r + n; });
     structural(*l);
+    noteChildren(parent, true);
     if (facade) facade->rowsInserted.emit(parent, first, last);
     if (fetchingAll && l == &root) continueFetchAll();
+  }
+
+  /// Columns [first, last] inserted under `parent`, in place (Qt's replica does the same). An
+  /// item's first children come right after columnsInserted(item, 0, columns - 1) (Qt's
+  /// QStandardItem gains its columns with them, doppel's adapter sends it likewise): a leaf this
+  /// replica holds gets an empty level of that many columns, so the rowsInserted that follows
+  /// applies without a size request. A level that has no rows and already that many columns
+  /// is taken as told again, as Qt's replica takes it (doppel's adapter sends it before every
+  /// first child, also of an item that had children before).
+  void onColumnsInserted(const IndexPath& parent, int first, int last) {
+    if (first < 0 || last < first || last - first >= static_cast<int>(limits.maxElements)) {
+      resetRoot(Pending::Reset);
+      return;
+    }
+    const int n = last - first + 1;
+    Level* l = level(parent, false);
+    if (l == nullptr) {
+      // A leaf (its cached item says it has no children): its children's level, empty.
+      if (parent.empty() || !knownLeaf(parent)) return;
+      l = level(parent, true);
+      if (l == nullptr) return;
+      setRows(*l, 0, 0);
+    }
+    if (l->rows < 0) return;  // its size, asked for, will say
+    if (first > l->columns) {
+      resetRoot(Pending::Reset);  // columns this replica never heard of: resync
+      return;
+    }
+    if (l->rows == 0 && first == 0 && l->columns == n) return;
+    insertColumns(*l, first, n);
+    if (facade) facade->columnsInserted.emit(parent, first, last);
+  }
+
+  /// True if `index` is cached and has no children (then its level is empty for sure).
+  bool knownLeaf(const IndexPath& index) {
+    IndexPath up(index.begin(), index.end() - 1);
+    Level* l = level(up, false);
+    const int row = index.back().row;
+    if (l == nullptr || l->rows < 0 || row < 0 || row >= l->rows || index.back().column != 0) return false;
+    const Block* b = l->blocks[blockIndex(row)].get();
+    return b != nullptr && b->held[slot(row)] && b->cells[slot(row) * b->columns].size > 0 &&
+           !b->cells[slot(row) * b->columns].hasChildren;
+  }
+
+  /// Widens every block of `l` by `n` columns at `first`; the cached cells keep their values and
+  /// the new ones are empty (read on demand).
+  void insertColumns(Level& l, int first, int n) {
+    l.columns += n;
+    for (auto& block : l.blocks) {
+      if (!block) continue;
+      Block& b = *block;
+      const std::size_t width = static_cast<std::size_t>(std::max(1, l.columns));
+      if (width <= b.columns) continue;
+      std::vector<Cell> cells(static_cast<std::size_t>(options.blockRows) * width);
+      for (std::size_t s = 0; s < b.held.size(); ++s)
+        for (std::size_t c = 0; c < b.columns; ++c) {
+          const std::size_t to = c < static_cast<std::size_t>(first) ? c : c + static_cast<std::size_t>(n);
+          if (to < width) cells[s * width + to] = b.cells[s * b.columns + c];
+        }
+      b.cells = std::move(cells);
+      b.columns = width;
+    }
+  }
+
+  /// The cached item `parent` has children iff its level has rows (a row count reached 0 or
+  /// left it here, not through the item's data).
+  void noteChildren(const IndexPath& parent, bool has) {
+    if (parent.empty()) return;
+    IndexPath up(parent.begin(), parent.end() - 1);
+    Level* l = level(up, false);
+    const int row = parent.back().row;
+    if (l == nullptr || l->rows < 0 || row < 0 || row >= l->rows) return;
+    Block* b = l->blocks[blockIndex(row)].get();
+    if (b == nullptr || !b->held[slot(row)]) return;
+    b->cells[slot(row) * b->columns].hasChildren = has;
   }
 
   void onRemoved(const IndexPath& parent, int first, int last) {
@@ -673,6 +847,7 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
     const int n = last - first + 1;
     remap(*l, l->rows - n, [first, last, n](int r) { return r < first ? r : r > last ? r - n : -1; });
     structural(*l);
+    if (l->rows == 0) noteChildren(parent, false);
     if (facade) facade->rowsRemoved.emit(parent, first, last);
   }
 
