@@ -184,7 +184,8 @@ def master_changes(viewers, changes, pids, pid0):
 
     While a change fans out this loop only timestamps and stores what each socket has (one recv
     per ready user, epoll), and parses it after: parsing 200 users' frames one by one here would
-    otherwise add this script's own time to the later users' figures."""
+    otherwise add this script's own time to the later users' figures. A user's time is that of
+    the read that completed its first Frame record (a WebSocket ping may come first)."""
     sel = selectors.DefaultSelector()
     for i, v in enumerate(viewers[1:], 1):
         sel.register(v.wire.sock, selectors.EVENT_READ, i)
@@ -193,10 +194,14 @@ def master_changes(viewers, changes, pids, pid0):
     clicked = []
     try:
         for k in range(changes):
-            x, y = SLIDER[k % 2]
+            # Alternating over the whole run: the master keeps its speed from one N to the next,
+            # and a click setting the speed it already has changes nothing.
+            master_changes.turn += 1
+            x, y = SLIDER[master_changes.turn % 2]
             drain(viewers)
             marks = [len(v.frames) for v in viewers]
             first = {}
+            chunks = {}
             viewers[0].move(x, y)
             t = viewers[0].button(0, 0, True)
             viewers[0].button(0, 0, False)
@@ -212,17 +217,20 @@ def master_changes(viewers, changes, pids, pid0):
                         continue
                     if not data:
                         raise RuntimeError('a session closed during a master change')
-                    v.wire.rx.append((ready, len(data)))
-                    v.ws.buf += data
+                    chunks.setdefault(key.data, []).append((ready, data))
                     first.setdefault(key.data, ready)
             for i, v in enumerate(viewers):
-                v.pump(0)
-                settle = now() + 5  # the rest of a frame split over several reads
+                for ready, data in chunks.get(i, []):
+                    v.wire.rx.append((ready, len(data)))
+                    v.ws.buf += data
+                    v.pump(0)  # a Frame completed by this read gets this read's time
+                settle = now() + 5  # a frame still incomplete: its time is that of its last read
                 while i > 0 and len(v.frames) == marks[i] and now() < settle:
                     v.pump(0.05)
                 if i > 0 and len(v.frames) == marks[i]:
-                    raise RuntimeError('user %d got bytes but no frame after a master change' % i)
-            lat += [(first[i] - t) * 1000 for i in sorted(first)]
+                    raise RuntimeError('user %d got no frame after a master change' % i)
+                v.pump(0)
+            lat += [(viewers[i].frames[marks[i]] - t) * 1000 for i in sorted(first)]
             viewers[0].move(*PLUS)
     finally:
         sel.close()
@@ -239,6 +247,9 @@ def master_changes(viewers, changes, pids, pid0):
                 if after:
                     received.append((after[0] - bounds[k]) * 1000)
     return lat, received
+
+
+master_changes.turn = 0
 
 
 def close(viewers):
