@@ -2,7 +2,8 @@
 // doppel.js benchmarks from Node.js: slot round trip (echo(int), awaited) and property pushes per
 // second (burst(count): the host sets `value` to 1..count as fast as it can) over ws, tcp and a
 // local socket, all against the same host (bench_js_host), printed side by side. Then, unless
-// --no-browser, a 100,000-row model in headless Chromium (/usr/bin/chromium through
+// --no-browser, the same slot round trip from a page in headless Chromium (over ws), and a
+// 100,000-row model in headless Chromium (/usr/bin/chromium through
 // playwright-core): a page served by the same host acquires "Big" with a window of 50 rows; the
 // time from navigation start (and from the page's script start) until those 50 rows are in the
 // DOM, median of --loads page loads.
@@ -63,8 +64,42 @@ model.on('rows', () => {
 node.connect(\`ws://\${location.host}/\`);
 </script>
 `;
+// The page of the in-browser round trip: echo(i) awaited, as measure() does from Node.js.
+const rttPage = `<!doctype html><meta charset="utf-8"><title>echo</title>
+<script type="module">
+import { Node } from './doppel.js';
+const node = new Node({ reconnectMs: 0, callTimeoutMs: 60000 });
+const bench = node.acquireDynamic('Bench');
+node.connect(\`ws://\${location.host}/\`);
+await bench.waitForValid(5000);
+for (let i = 0; i < 200; i++) await bench.call('echo', i); // warm up
+const perCall = [];
+for (let r = 0; r < ${rounds}; r++) {
+  const t = performance.now();
+  for (let i = 0; i < ${calls}; i++) {
+    if ((await bench.call('echo', i)) !== i) throw new Error('echo returned the wrong value');
+  }
+  perCall.push((performance.now() - t) * 1000 / ${calls});
+}
+// The floor: 16-byte binary ping-pong on a plain WebSocket to an echo server in Node.js (?echo=PORT).
+const echo = new WebSocket(\`ws://127.0.0.1:\${new URLSearchParams(location.search).get('echo')}/\`);
+echo.binaryType = 'arraybuffer';
+await new Promise((resolve) => (echo.onopen = resolve));
+const ping = new Uint8Array(16);
+const pong = () => new Promise((resolve) => (echo.onmessage = resolve));
+for (let i = 0; i < 200; i++) { const p = pong(); echo.send(ping); await p; }
+const floorPerCall = [];
+for (let r = 0; r < ${rounds}; r++) {
+  const t = performance.now();
+  for (let i = 0; i < ${calls}; i++) { const p = pong(); echo.send(ping); await p; }
+  floorPerCall.push((performance.now() - t) * 1000 / ${calls});
+}
+window.result = { perCall, floorPerCall };
+</script>
+`;
 const webRoot = mkdtempSync(join(tmpdir(), 'doppel-js-bench-'));
 writeFileSync(join(webRoot, 'index.html'), modelPage);
+writeFileSync(join(webRoot, 'rtt.html'), rttPage);
 copyFileSync(join(client, 'dist/doppel.js'), join(webRoot, 'doppel.js'));
 
 function startHost() {
@@ -118,6 +153,28 @@ async function measure(url) {
   return { rttMicros: median(rtt), pushesPerSecond: median(rate) };
 }
 
+/** Slot round trip from a page in headless Chromium over ws, and the page's plain-WebSocket
+ *  16-byte ping-pong with an echo server in this process as its floor (medians of the rounds). */
+async function measureBrowserRtt(httpUrl) {
+  const { chromium } = createRequire(join(client, 'package.json'))('playwright-core');
+  const echo = new WebSocket.Server({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  echo.on('connection', (ws) => ws.on('message', (m) => ws.send(m)));
+  await new Promise((resolve) => echo.once('listening', resolve));
+  const b = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await b.newPage();
+    page.on('pageerror', (e) => console.error('rtt page:', e.message));
+    await page.goto(new URL(`rtt.html?echo=${echo.address().port}`, httpUrl).href);
+    await page.waitForFunction(() => window.result !== undefined, null, { timeout: 120000 });
+    const { perCall, floorPerCall } = await page.evaluate(() => window.result);
+    const median = (xs) => xs.slice().sort((x, y) => x - y)[xs.length >> 1];
+    return { rttMicros: median(perCall), floorMicros: median(floorPerCall) };
+  } finally {
+    await b.close();
+    echo.close();
+  }
+}
+
 async function measureModelPage(httpUrl) {
   const { chromium } = createRequire(join(client, 'package.json'))('playwright-core');
   const b = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
@@ -144,21 +201,28 @@ const host = await startHost();
 const byScheme = Object.fromEntries(host.urls.map((u) => [u.slice(0, u.indexOf(':')), u]));
 const results = {};
 let modelPageResult;
+let browserRttMicros; // { rttMicros, floorMicros }
 try {
   for (const scheme of ['ws', 'tcp', 'local']) results[scheme] = await measure(byScheme[scheme]);
+  if (browser) browserRttMicros = await measureBrowserRtt(host.http);
   if (browser) modelPageResult = await measureModelPage(host.http);
 } finally {
   host.child.kill();
   rmSync(webRoot, { recursive: true, force: true });
 }
 if (json) {
-  console.log(JSON.stringify({ calls, pushes, rounds, results, modelPage: modelPageResult }));
+  console.log(JSON.stringify({ calls, pushes, rounds, results, browserRttMicros, modelPage: modelPageResult }));
 } else {
   console.log(`doppel.js (Node.js ${process.version}) against bench_js_host; median of ${rounds} rounds`);
   console.log(`${'transport'.padEnd(10)}${'slot round trip'.padStart(18)}${'property pushes/s'.padStart(20)}${'vs tcp (rtt)'.padStart(15)}`);
   for (const [scheme, r] of Object.entries(results)) {
     const ratio = (r.rttMicros / results.tcp.rttMicros).toFixed(2);
     console.log(`${scheme.padEnd(10)}${(r.rttMicros.toFixed(1) + ' µs').padStart(18)}${Math.round(r.pushesPerSecond).toString().padStart(20)}${(ratio + 'x').padStart(15)}`);
+  }
+  if (browserRttMicros !== undefined) {
+    const { rttMicros, floorMicros } = browserRttMicros;
+    console.log(`In headless Chromium, over ws: slot round trip ${rttMicros.toFixed(1)} µs; a plain WebSocket 16-byte ` +
+      `ping-pong from the same page to an echo server ${floorMicros.toFixed(1)} µs (doppel.js ${(100 * rttMicros / floorMicros).toFixed(0)}% of it)`);
   }
   if (modelPageResult) {
     const m = modelPageResult;
