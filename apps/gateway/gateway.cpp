@@ -22,6 +22,7 @@
 #include "warm_template.h"
 #include "web/beast.h"
 #include "web/http_policy.h"
+#include "web/server_tls.h"
 
 namespace doppel::gateway {
 
@@ -535,15 +536,8 @@ Result<std::unique_ptr<Gateway>> Gateway::start(net::io_context& io, GatewayOpti
     if (o.certificateFile.empty() || o.privateKeyFile.empty())
       return makeError(ErrorCode::InvalidArgument, "--cert and --key go together");
     state->tls.emplace(ssl::context::tls_server);
-    ErrorCodeT ec;
-    state->tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                                ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1,
-                            ec);
-    if (!ec) state->tls->use_certificate_chain_file(o.certificateFile, ec);
-    if (!ec) state->tls->use_private_key_file(o.privateKeyFile, ssl::context::pem, ec);
-    if (ec)
-      return makeError(ErrorCode::InvalidArgument,
-                       "TLS certificate " + o.certificateFile + " / key " + o.privateKeyFile + ": " + ec.message());
+    if (auto loaded = web::loadServerTls(*state->tls, o.certificateFile, o.privateKeyFile); !loaded)
+      return loaded.error();
     state->secure = true;
   }
   if (!o.usersFile.empty()) {

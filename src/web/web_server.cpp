@@ -33,6 +33,7 @@
 #include "web/beast.h"
 #include "web/handoff.h"
 #include "web/http_policy.h"
+#include "web/server_tls.h"
 #include "web/web_event_loop.h"
 #include "web/ws_channel.h"
 
@@ -591,17 +592,8 @@ Result<std::unique_ptr<WebServer>> WebServer::start(EventLoop& loop,
     if (options.certificateFile.empty() || options.privateKeyFile.empty())
       return makeError(ErrorCode::InvalidArgument, "TLS needs both a certificate and a key file");
     state->tls.emplace(ssl::context::tls_server);
-    ErrorCodeT ec;
-    state->tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                                ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                                ssl::context::no_tlsv1_1,
-                            ec);
-    if (!ec) state->tls->use_certificate_chain_file(options.certificateFile, ec);
-    if (!ec) state->tls->use_private_key_file(options.privateKeyFile, ssl::context::pem, ec);
-    if (ec)
-      return makeError(ErrorCode::InvalidArgument,
-                       "TLS certificate " + options.certificateFile + " / key " +
-                           options.privateKeyFile + ": " + ec.message());
+    if (auto loaded = web::loadServerTls(*state->tls, options.certificateFile, options.privateKeyFile); !loaded)
+      return loaded.error();
   }
   state->policy.token = options.token;
   for (const auto& origin : options.allowedOrigins)
