@@ -279,30 +279,29 @@ void SessionTable::readStatus(const std::shared_ptr<Session>& session) {
       });
 }
 
-bool SessionTable::drain(Session& session) {
-  Session* const s = &session;
+bool SessionTable::drain(Session& s) {
   for (;;) {
-    auto message = handoff::receive(s->handoff->native_handle());
+    auto message = handoff::receive(s.handoff->native_handle());
     if (!message) {
       if (message.error().code == ErrorCode::Disconnected) return false;
-      log(LogLevel::Warning, kComponent, "session=" + shortId(s->id) + " bad status: " + message.error().reason);
+      log(LogLevel::Warning, kComponent, "session=" + shortId(s.id) + " bad status: " + message.error().reason);
       continue;
     }
     if (!*message) return true;
-    s->lastHeard = Clock::now();
-    s->heard = true;
+    const auto now = Clock::now();
+    s.lastHeard = now;
+    s.heard = true;
     if (!(*message)->status) continue;
     const handoff::Status& st = *(*message)->status;
-    const auto now = Clock::now();
-    if (!s->served && st.connections > 0) {
-      s->served = true;
-      m_metrics.recordSpawn(std::chrono::duration<double>(now - s->created).count());
+    if (!s.served && st.connections > 0) {
+      s.served = true;
+      m_metrics.recordSpawn(std::chrono::duration<double>(now - s.created).count());
     }
-    if (st.bytesReceived > s->bytes) m_metrics.bytesReceived += st.bytesReceived - s->bytes;
-    if (st.connections != s->connections || st.bytesReceived >= s->bytes + kActivityBytes) s->lastActivity = now;
-    if (st.connections == 0 && s->connections != 0) s->lastConnection = now;
-    s->connections = st.connections;
-    s->bytes = st.bytesReceived;
+    if (st.bytesReceived > s.bytes) m_metrics.bytesReceived += st.bytesReceived - s.bytes;
+    if (st.connections != s.connections || st.bytesReceived >= s.bytes + kActivityBytes) s.lastActivity = now;
+    if (st.connections == 0 && s.connections != 0) s.lastConnection = now;
+    s.connections = st.connections;
+    s.bytes = st.bytesReceived;
   }
 }
 

@@ -56,7 +56,6 @@ struct ImGui_ImplDoppel_Data {
   InputApplier input;
   bool wake = true;      ///< input or RequestFrame since the last frame
   bool changed = false;  ///< the last frame differed from the one before: draw until it settles
-  bool animating = false;   ///< the last two frames both changed: an animation, paced on the grid
   bool inputFrame = false;  ///< the frame being drawn applies input from the viewer
   Clock::time_point settleDue{};  ///< when to look again whether a changed picture has settled
   bool polled = false;   ///< WaitForEvents just ran the loop: NewFrame need not poll it again
@@ -254,12 +253,12 @@ void ImGui_ImplDoppel_RenderDrawData(ImDrawData* drawData) {
   d->stream.setCursor(io.MouseDrawCursor ? -1 : ImGui::GetMouseCursor());
   const bool wasChanged = d->changed;
   d->changed = d->stream.publish(doppel::imgui::snapshotDrawData(*drawData));
-  d->animating = d->changed && wasChanged;
+  const bool animating = d->changed && wasChanged;  // two changed frames in a row
   // A picture changed by input or still animating is drawn again on the grid (hover, press and
   // animations look right). One changed by application state alone is checked for settling
   // later: on a gateway, a master change redraws hundreds of sessions at once, and their checks
   // would otherwise compete with the first frames of the sessions not yet drawn.
-  d->settleDue = d->inputFrame || d->animating ? d->nextFrameDue : now + kStateSettleDelay;
+  d->settleDue = d->inputFrame || animating ? d->nextFrameDue : now + kStateSettleDelay;
   if (io.WantTextInput != d->textInput ||
       (io.WantTextInput && (d->imePos.x != d->sentImePos.x || d->imePos.y != d->sentImePos.y))) {
     d->textInput = io.WantTextInput;

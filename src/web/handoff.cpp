@@ -53,10 +53,22 @@ Result<void> sendMessage(int socket, const std::string& bytes, int fd) {
   }
 }
 
+/// Writes the low `size` bytes of `value` little-endian at `bytes[at]`.
+void putLittleEndian(std::string& bytes, std::size_t at, std::size_t size, std::uint64_t value) {
+  for (std::size_t i = 0; i < size; ++i) bytes[at + i] = static_cast<char>((value >> (8 * i)) & 0xff);
+}
+
+std::uint64_t getLittleEndian(const std::string& bytes, std::size_t at, std::size_t size) {
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < size; ++i)
+    value |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
+  return value;
+}
+
 Result<void> sendBeat(int socket, char tag, std::uint64_t sequence) {
   std::string bytes(kBeatSize, '\0');
   bytes[0] = tag;
-  for (std::size_t i = 0; i < 8; ++i) bytes[1 + i] = static_cast<char>((sequence >> (8 * i)) & 0xff);
+  putLittleEndian(bytes, 1, 8, sequence);
   return sendMessage(socket, bytes, -1);
 }
 
@@ -86,11 +98,8 @@ Result<void> sendConnection(int socket, int fd, std::string_view preRead) {
 Result<void> sendStatus(int socket, const Status& status) {
   std::string bytes(kStatusSize, '\0');
   bytes[0] = kStatusTag;
-  for (int i = 0; i < 4; ++i)
-    bytes[static_cast<std::size_t>(1 + i)] = static_cast<char>((status.connections >> (8 * i)) & 0xff);
-  for (int i = 0; i < 8; ++i)
-    bytes[static_cast<std::size_t>(5 + i)] =
-        static_cast<char>((status.bytesReceived >> (8 * i)) & 0xff);
+  putLittleEndian(bytes, 1, 4, status.connections);
+  putLittleEndian(bytes, 5, 8, status.bytesReceived);
   return sendMessage(socket, bytes, -1);
 }
 
@@ -185,21 +194,16 @@ Result<std::optional<Message>> receive(int socket) {
     return std::optional<Message>(std::move(out));
   }
   closeAll(fds);
-  const auto byte = [&bytes](std::size_t i) {
-    return static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i]));
-  };
   if (fds.empty() && bytes.size() == kBeatSize && (bytes[0] == kPingTag || bytes[0] == kPongTag)) {
-    std::uint64_t sequence = 0;
-    for (std::size_t i = 0; i < 8; ++i) sequence |= byte(1 + i) << (8 * i);
-    (bytes[0] == kPingTag ? out.ping : out.pong) = sequence;
+    (bytes[0] == kPingTag ? out.ping : out.pong) = getLittleEndian(bytes, 1, 8);
     return std::optional<Message>(std::move(out));
   }
   if (!fds.empty() || bytes.size() != kStatusSize || bytes[0] != kStatusTag)
     return makeError(ErrorCode::Malformed, "handoff: unknown message of " +
                                                std::to_string(bytes.size()) + " bytes");
   Status s;
-  for (std::size_t i = 0; i < 4; ++i) s.connections |= static_cast<std::uint32_t>(byte(1 + i) << (8 * i));
-  for (std::size_t i = 0; i < 8; ++i) s.bytesReceived |= byte(5 + i) << (8 * i);
+  s.connections = static_cast<std::uint32_t>(getLittleEndian(bytes, 1, 4));
+  s.bytesReceived = getLittleEndian(bytes, 5, 8);
   out.status = s;
   return std::optional<Message>(std::move(out));
 }
