@@ -531,15 +531,14 @@ struct ModelReplica::Impl : std::enable_shared_from_this<ModelReplica::Impl> {
     }
   }
 
-  void sendSize(Level& level, const IndexPath& parent) {
-    Level* l = &level;
-    if (l->sizeRequested) return;
-    l->sizeRequested = true;
-    l->sizeWanted = false;
+  void sendSize(Level& l, const IndexPath& parent) {
+    if (l.sizeRequested) return;
+    l.sizeRequested = true;
+    l.sizeWanted = false;
     auto reply = replica->call("replicaSizeRequest", {wire::indexListValue(toList(parent))});
     std::weak_ptr<Impl> weak = weak_from_this();
     IndexPath parentCopy = parent;
-    const std::uint64_t generation = l->generation;
+    const std::uint64_t generation = l.generation;
     reply.then([weak, parentCopy, generation](const PendingReply& done) {
       if (auto self = weak.lock()) self->onSize(parentCopy, generation, done);
     });
