@@ -46,12 +46,24 @@ IMPLS = {
                      "qt": True, "cross": True},
 }
 
+# Where the host and the client of a round trip run. "free" leaves it to the kernel, which
+# places a pair differently depending on how each side waits (a blocking read() is pulled onto
+# its waker's CPU more often than an epoll_wait()), so the free figures of two implementations
+# can differ by placement alone. "one" pins both to one CPU (the round trip is then the sum of
+# both sides' work) and "two" gives each its own CPU (every message crosses CPUs): the same
+# placement for every implementation.
+PLACEMENTS = ("free", "one", "two")
+
 # metric key -> (label, unit, better)
 METRICS = {
     "rtt_tcp_p50": ("slot round trip p50, tcp", "us", "lower"),
     "rtt_tcp_p99": ("slot round trip p99, tcp", "us", "lower"),
     "rtt_local_p50": ("slot round trip p50, local", "us", "lower"),
     "rtt_local_p99": ("slot round trip p99, local", "us", "lower"),
+    "rtt_tcp_p50_one": ("slot round trip p50, tcp, both on one CPU", "us", "lower"),
+    "rtt_tcp_p50_two": ("slot round trip p50, tcp, one CPU each", "us", "lower"),
+    "rtt_local_p50_one": ("slot round trip p50, local, both on one CPU", "us", "lower"),
+    "rtt_local_p50_two": ("slot round trip p50, local, one CPU each", "us", "lower"),
     "pipe_tcp": ("pipelined calls/s (64 outstanding), tcp", "/s", "higher"),
     "push_tcp": ("property pushes/s to one replica, tcp", "/s", "higher"),
     "acquire_local_p50": ("acquire to Valid, new connection, local, p50", "ms", "lower"),
@@ -92,6 +104,9 @@ TARGETS = {
         ("<= 0.5x Qt", lambda v: _le(_ratio(v["doppel"], _best_qt(v, "lower")), 0.5)),
     ],
     "rtt_local_p50": [("<= 1.3x floor", lambda v: _le(_ratio(v["doppel"], v["floor"]), 1.3))],
+    **{f"rtt_{t}_p50_{p}": [("<= 1.3x floor",
+                             lambda v: _le(_ratio(v["doppel"], v["floor"]), 1.3))]
+       for t in ("tcp", "local") for p in ("one", "two")},
     "pipe_tcp": [(">= 3x Qt", lambda v: _ge(_ratio(v["doppel"], _best_qt(v, "higher")), 3))],
     "push_tcp": [(">= 10x Qt", lambda v: _ge(_ratio(v["doppel"], _best_qt(v, "higher")), 10))],
     "acquire_local_p50": [("<= 0.15 ms", lambda v: _le(v["doppel"], 0.15))],
@@ -190,7 +205,27 @@ class Runner:
         if proc.stdout:
             proc.stdout.close()
 
-    def client(self, impl, url, mode, n, extra=(), host=None):
+    def cpus_for(self, placement):
+        """(host CPUs, client CPUs) for a placement, or None to leave both to the kernel."""
+        if placement == "free":
+            return None
+        allowed = sorted(os.sched_getaffinity(0))
+        if placement == "one":
+            return {allowed[0]}, {allowed[0]}
+        if len(allowed) < 2:
+            raise Failure("placement 'two' needs two CPUs")
+        return {allowed[0]}, {allowed[1]}
+
+    @staticmethod
+    def pin(pid, cpus):
+        """Sets the CPUs of every thread of a running process."""
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                os.sched_setaffinity(int(tid), cpus)
+            except OSError:
+                pass  # a thread that ended meanwhile
+
+    def client(self, impl, url, mode, n, extra=(), host=None, cpus=None):
         spec = IMPLS[impl]
         cmd = ([self.exe(spec["client"][0])] + spec["client"][1:] +
                ["--url", url, "--mode", mode, "--n", str(n)] + list(extra))
@@ -198,7 +233,9 @@ class Runner:
             cmd += ["--host-pid", str(host.pid)]
         try:
             res = subprocess.run(cmd, capture_output=True, text=True, env=self.env_for(impl),
-                                 timeout=self.args.timeout)
+                                 timeout=self.args.timeout,
+                                 preexec_fn=None if cpus is None else
+                                 (lambda: os.sched_setaffinity(0, cpus)))
         except subprocess.TimeoutExpired:
             raise Failure(f"{impl} {mode} timed out after {self.args.timeout} s")
         for line in res.stdout.splitlines():
@@ -245,13 +282,33 @@ class Runner:
 
         want = set(a.workloads)
 
+        def rtt(transport, url, proc):
+            """The round trip in every placement; the host goes back to every CPU after."""
+            everywhere = os.sched_getaffinity(0)
+            for placement in a.placements:
+                suffix = "" if placement == "free" else "_" + placement
+                keys = ((f"rtt_{transport}_p50", f"rtt_{transport}_p99") if placement == "free"
+                        else (f"rtt_{transport}_p50{suffix}",))
+
+                def one_run():
+                    cpus = self.cpus_for(placement)
+                    self.pin(proc.pid, everywhere if cpus is None else cpus[0])
+                    try:
+                        return self.client(impl, url, "rtt", a.rtt, host=proc,
+                                           cpus=None if cpus is None else cpus[1])
+                    finally:
+                        self.pin(proc.pid, everywhere)
+
+                r = self.attempt(impl, f"rtt {transport} ({placement})", one_run, keys)
+                if r:
+                    out[keys[0]] = r["p50_us"]
+                    if placement == "free":
+                        out[keys[1]] = r["p99_us"]
+                        cpu(r, f"rtt_{transport}")
+
         def tcp(url, proc):
             if "rtt" in want:
-                r = self.attempt(impl, "rtt tcp", lambda: self.client(
-                    impl, url, "rtt", a.rtt, host=proc), ("rtt_tcp_p50", "rtt_tcp_p99"))
-                if r:
-                    out["rtt_tcp_p50"], out["rtt_tcp_p99"] = r["p50_us"], r["p99_us"]
-                    cpu(r, "rtt_tcp")
+                rtt("tcp", url, proc)
             if "pipe" in want:
                 extra = ["--batched", "1"] if is_floor else []
                 r = self.attempt(impl, "pipe", lambda: self.client(
@@ -280,11 +337,7 @@ class Runner:
 
         def local(url, proc):
             if "rtt" in want:
-                r = self.attempt(impl, "rtt local", lambda: self.client(
-                    impl, url, "rtt", a.rtt, host=proc), ("rtt_local_p50", "rtt_local_p99"))
-                if r:
-                    out["rtt_local_p50"], out["rtt_local_p99"] = r["p50_us"], r["p99_us"]
-                    cpu(r, "rtt_local")
+                rtt("local", url, proc)
             if "acquire" in want:
                 r = self.attempt(impl, "acquire", lambda: self.client(
                     impl, url, "acquire", a.acquire), ("acquire_local_p50",))
@@ -476,6 +529,10 @@ def main():
     p.add_argument("--idle", type=int, default=1000, help="idle connections")
     p.add_argument("--workloads", default="rtt,pipe,push,acquire,idle",
                    help="comma-separated subset of rtt,pipe,push,acquire,idle")
+    p.add_argument("--placements", default=",".join(PLACEMENTS),
+                   help="comma-separated subset of free,one,two: where the round trip's host "
+                        "and client run (free: the kernel decides; one: both pinned to one "
+                        "CPU; two: one CPU each)")
     p.add_argument("--only", default=None,
                    help="comma-separated implementations (floor,qt,qt_noglib,doppel,"
                         "doppel_to_qt,qt_to_doppel)")
@@ -493,6 +550,10 @@ def main():
     for w in args.workloads:
         if w not in ("rtt", "pipe", "push", "acquire", "idle"):
             p.error(f"unknown workload {w}")
+    args.placements = [x.strip() for x in args.placements.split(",") if x.strip()]
+    for x in args.placements:
+        if x not in PLACEMENTS:
+            p.error(f"unknown placement {x}")
     args.bin_dir = os.path.abspath(args.bin_dir or args.bin_dir_pos or
                                    os.path.join(ROOT, "build", "bin"))
     if args.smoke:
@@ -535,7 +596,7 @@ def run(args, p, runner):
         runner.note(f"warning: load average {info['loadavg'][0]:.2f} before the run; other work "
                     "on this machine skews every figure (ratios less so)")
     config = {k: getattr(args, k) for k in ("rounds", "rtt", "pipe", "depth", "push", "acquire",
-                                            "idle", "workloads")}
+                                            "idle", "workloads", "placements")}
     rounds = []
     t_start = time.monotonic()
     for rnd in range(args.rounds):
@@ -556,9 +617,11 @@ def run(args, p, runner):
     rows = build_rows(median, runner.failed)
 
     # What every program that ran must have printed (the smoke test's check).
-    expected = {"floor": ["rtt_tcp_p50", "rtt_local_p50", "pipe_tcp", "pipe_tcp_permsg",
-                          "push_tcp", "acquire_local_p50"]}
-    full = ["rtt_tcp_p50", "rtt_local_p50", "pipe_tcp", "push_tcp", "acquire_local_p50"]
+    rtt_keys = [f"rtt_{t}_p50" + ("" if x == "free" else "_" + x)
+                for t in ("tcp", "local") for x in args.placements]
+    expected = {"floor": rtt_keys + ["pipe_tcp", "pipe_tcp_permsg", "push_tcp",
+                                     "acquire_local_p50"]}
+    full = rtt_keys + ["pipe_tcp", "push_tcp", "acquire_local_p50"]
     for i in impls:
         expected.setdefault(i, full + ([] if IMPLS[i].get("cross") else ["idle_kb"]))
     workload_of = {"rtt": "rtt", "pipe": "pipe", "push": "push", "acquire": "acquire",

@@ -403,11 +403,17 @@ bool AsioEventLoop::runUntil(const std::function<bool()>& done, Clock::time_poin
   // Keeps run_one_until() waiting for the deadline instead of returning when no work is left.
   const auto work = net::make_work_guard(*m_context);
   for (;;) {
-    if (m_context->stopped()) m_context->restart();
     const std::size_t ran =
         Clock::now() < deadline ? m_context->run_one_until(deadline) : m_context->poll_one();
     if (done()) return true;
-    if (ran == 0 && Clock::now() >= deadline) return false;
+    if (ran > 0) continue;
+    // Nothing ran: stopped (stop() does not end a runUntil; asking stopped() only here keeps a
+    // lock off every turn) or the deadline passed.
+    if (m_context->stopped()) {
+      m_context->restart();
+    } else if (Clock::now() >= deadline) {
+      return false;
+    }
   }
 }
 
