@@ -9,32 +9,6 @@ namespace {
 constexpr std::uint32_t kNullLength = 0xFFFFFFFFu;
 constexpr char32_t kReplacement = 0xFFFD;
 
-template <typename T>
-T byteSwap(T v) {
-  if constexpr (sizeof(T) == 2) {
-    return static_cast<T>(__builtin_bswap16(v));
-  } else if constexpr (sizeof(T) == 4) {
-    return static_cast<T>(__builtin_bswap32(v));
-  } else {
-    return static_cast<T>(__builtin_bswap64(v));
-  }
-}
-
-template <typename T>
-T toOrder(T v, ByteOrder order) {
-  const bool little = order == ByteOrder::Little;
-  if (little == (std::endian::native == std::endian::little)) return v;
-  return byteSwap(v);
-}
-
-template <typename T>
-void append(std::string& out, T v, ByteOrder order) {
-  v = toOrder(v, order);
-  char buf[sizeof(T)];
-  std::memcpy(buf, &v, sizeof(T));
-  out.append(buf, sizeof(T));
-}
-
 // Decodes one code point from UTF-8 at `p` (before `end`); invalid or truncated sequences yield
 // U+FFFD and consume one byte, as a lenient decoder should.
 char32_t decodeUtf8(const unsigned char*& p, const unsigned char* end) {
@@ -116,6 +90,13 @@ std::size_t writeUtf16(char* dst, std::string_view utf8, ByteOrder order) {
   return static_cast<std::size_t>(dst - start);
 }
 
+bool isAscii(std::string_view utf8) {
+  for (char c : utf8) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
 // Converts `units` UTF-16 code units stored at `src` in `order` to UTF-8.
 std::string readUtf16(const char* src, std::size_t units, ByteOrder order) {
   const bool little = order == ByteOrder::Little;
@@ -125,9 +106,20 @@ std::string readUtf16(const char* src, std::size_t units, ByteOrder order) {
     const unsigned hi = little ? b[2 * i + 1] : b[2 * i];
     return static_cast<char16_t>(lo | (hi << 8));
   };
-  std::string out;
-  out.reserve(units);
-  for (std::size_t i = 0; i < units; ++i) {
+  // Names and most strings are ASCII (each unit a zero high byte and a low byte below 0x80),
+  // one byte of the result per unit: copy those directly, then go on unit by unit from the
+  // first that is not.
+  const std::size_t lowByte = little ? 0 : 1;
+  std::string out(units, '\0');
+  char* dst = out.data();
+  std::size_t ascii = 0;
+  while (ascii < units && b[2 * ascii + 1 - lowByte] == 0 && b[2 * ascii + lowByte] < 0x80) {
+    dst[ascii] = static_cast<char>(b[2 * ascii + lowByte]);
+    ++ascii;
+  }
+  if (ascii == units) return out;
+  out.resize(ascii);
+  for (std::size_t i = ascii; i < units; ++i) {
     const char16_t u = unit(i);
     if (u < 0x80) {
       out.push_back(static_cast<char>(u));
@@ -167,24 +159,20 @@ void appendUtf8(std::string& out, char32_t cp) {
 
 // Writer ------------------------------------------------------------------------------------
 
-void Writer::u8(std::uint8_t v) {
-  out().push_back(static_cast<char>(v));
-}
-void Writer::u16(std::uint16_t v) {
-  append(out(), v, m_order);
-}
-void Writer::u32(std::uint32_t v) {
-  append(out(), v, m_order);
-}
-void Writer::u64(std::uint64_t v) {
-  append(out(), v, m_order);
-}
-void Writer::f64(double v) {
-  append(out(), std::bit_cast<std::uint64_t>(v), m_order);
-}
-
 void Writer::qstring(std::string_view utf8) {
   std::string& s = out();
+  if (isAscii(utf8)) {  // the common case: the length is known, each byte becomes one unit
+    u32(static_cast<std::uint32_t>(2 * utf8.size()));
+    const std::size_t at = s.size();
+    s.resize(at + 2 * utf8.size());
+    char* dst = s.data() + at;
+    const std::size_t lowByte = m_order == ByteOrder::Little ? 0 : 1;
+    for (std::size_t i = 0; i < utf8.size(); ++i) {
+      dst[2 * i + lowByte] = utf8[i];
+      dst[2 * i + 1 - lowByte] = '\0';
+    }
+    return;
+  }
   const std::size_t lengthAt = s.size();
   // At most two UTF-16 bytes per UTF-8 byte (a 4-byte sequence becomes a surrogate pair).
   s.resize(lengthAt + 4 + 2 * utf8.size());
@@ -225,7 +213,7 @@ void Writer::raw(std::string_view data) {
 }
 
 void Writer::patchU32(std::size_t at, std::uint32_t v) {
-  v = toOrder(v, m_order);
+  v = streamOrder(v, m_order);
   std::memcpy(out().data() + at, &v, sizeof v);
 }
 
@@ -234,56 +222,11 @@ void Writer::patchU32(std::size_t at, std::uint32_t v) {
 Reader::Reader(std::string_view data, ByteOrder order, const Limits& limits, std::size_t baseOffset)
     : m_data(data), m_base(baseOffset), m_order(order), m_limits(limits) {}
 
-bool Reader::need(std::size_t n, const char* what) {
+bool Reader::needFailed(std::size_t n, const char* what) {
   if (!m_ok) return false;
-  if (remaining() < n) {
-    fail(ErrorCode::Truncated, std::string(what) + " needs " + std::to_string(n) + " bytes, " +
-                                   std::to_string(remaining()) + " left");
-    return false;
-  }
-  return true;
-}
-
-std::uint8_t Reader::u8() {
-  if (!need(1, "an 8-bit integer")) return 0;
-  return static_cast<std::uint8_t>(m_data[m_pos++]);
-}
-
-namespace {
-template <typename T>
-T load(const char* p, ByteOrder order) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return toOrder(v, order);
-}
-}  // namespace
-
-std::uint16_t Reader::u16() {
-  if (!need(2, "a 16-bit integer")) return 0;
-  const auto v = load<std::uint16_t>(m_data.data() + m_pos, m_order);
-  m_pos += 2;
-  return v;
-}
-
-std::uint32_t Reader::u32() {
-  if (!need(4, "a 32-bit integer")) return 0;
-  const auto v = load<std::uint32_t>(m_data.data() + m_pos, m_order);
-  m_pos += 4;
-  return v;
-}
-
-std::uint64_t Reader::u64() {
-  if (!need(8, "a 64-bit integer")) return 0;
-  const auto v = load<std::uint64_t>(m_data.data() + m_pos, m_order);
-  m_pos += 8;
-  return v;
-}
-
-double Reader::f64() {
-  if (!need(8, "a double")) return 0;
-  const auto v = load<std::uint64_t>(m_data.data() + m_pos, m_order);
-  m_pos += 8;
-  return std::bit_cast<double>(v);
+  fail(ErrorCode::Truncated, std::string(what) + " needs " + std::to_string(n) + " bytes, " +
+                                 std::to_string(remaining()) + " left");
+  return false;
 }
 
 Text Reader::qstring() {

@@ -6,8 +6,10 @@
 // remain and the Limits before anything is allocated.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -19,6 +21,23 @@ namespace doppel::wire {
 
 enum class ByteOrder { Little, Big };
 
+/// `v` converted between host order and `order` (the same swap either way).
+template <typename T>
+T streamOrder(T v, ByteOrder order) {
+  const bool little = order == ByteOrder::Little;
+  if constexpr (sizeof(T) == 1) {
+    return v;
+  } else if (little == (std::endian::native == std::endian::little)) {
+    return v;
+  } else if constexpr (sizeof(T) == 2) {
+    return __builtin_bswap16(v);
+  } else if constexpr (sizeof(T) == 4) {
+    return __builtin_bswap32(v);
+  } else {
+    return __builtin_bswap64(v);
+  }
+}
+
 class Writer {
 public:
   explicit Writer(ByteOrder order = ByteOrder::Little) : m_order(order) {}
@@ -27,16 +46,17 @@ public:
 
   ByteOrder order() const { return m_order; }
 
-  void u8(std::uint8_t v);
+  // Inline, like the Reader's: a packet is mostly fixed-size fields.
+  void u8(std::uint8_t v) { out().push_back(static_cast<char>(v)); }
   void i8(std::int8_t v) { u8(static_cast<std::uint8_t>(v)); }
   void boolean(bool v) { u8(v ? 1 : 0); }
-  void u16(std::uint16_t v);
+  void u16(std::uint16_t v) { fixed(v); }
   void i16(std::int16_t v) { u16(static_cast<std::uint16_t>(v)); }
-  void u32(std::uint32_t v);
+  void u32(std::uint32_t v) { fixed(v); }
   void i32(std::int32_t v) { u32(static_cast<std::uint32_t>(v)); }
-  void u64(std::uint64_t v);
+  void u64(std::uint64_t v) { fixed(v); }
   void i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
-  void f64(double v);
+  void f64(double v) { fixed(std::bit_cast<std::uint64_t>(v)); }
   /// QString from UTF-8 (written as UTF-16 in stream order); null writes 0xFFFFFFFF.
   void qstring(std::string_view utf8);
   void qstring(const Text& text);
@@ -56,6 +76,14 @@ public:
   std::string take() { return std::move(out()); }
 
 private:
+  template <typename T>
+  void fixed(T v) {
+    v = streamOrder(v, m_order);
+    char bytes[sizeof v];
+    std::memcpy(bytes, &v, sizeof v);
+    out().append(bytes, sizeof v);
+  }
+
   std::string& out() { return m_out ? *m_out : m_own; }
   const std::string& out() const { return m_out ? *m_out : m_own; }
 
@@ -74,16 +102,18 @@ public:
   ByteOrder order() const { return m_order; }
   const Limits& limits() const { return m_limits; }
 
-  std::uint8_t u8();
+  // The fixed-size reads are inline: they run several times per packet and are a bounds check
+  // and a load when the bytes are there.
+  std::uint8_t u8() { return fixed<std::uint8_t>("an 8-bit integer"); }
   std::int8_t i8() { return static_cast<std::int8_t>(u8()); }
   bool boolean() { return u8() != 0; }
-  std::uint16_t u16();
+  std::uint16_t u16() { return fixed<std::uint16_t>("a 16-bit integer"); }
   std::int16_t i16() { return static_cast<std::int16_t>(u16()); }
-  std::uint32_t u32();
+  std::uint32_t u32() { return fixed<std::uint32_t>("a 32-bit integer"); }
   std::int32_t i32() { return static_cast<std::int32_t>(u32()); }
-  std::uint64_t u64();
+  std::uint64_t u64() { return fixed<std::uint64_t>("a 64-bit integer"); }
   std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
-  double f64();
+  double f64() { return std::bit_cast<double>(fixed<std::uint64_t>("a double")); }
   /// QString as UTF-8 (unpaired surrogates become U+FFFD).
   Text qstring();
   Text bytes();
@@ -106,7 +136,22 @@ public:
   Error takeError() { return std::move(m_error); }
 
 private:
-  bool need(std::size_t n, const char* what);
+  bool need(std::size_t n, const char* what) {
+    if (m_ok && remaining() >= n) return true;
+    return needFailed(n, what);
+  }
+  /// Records the Truncated error (unless one is already kept); always false.
+  bool needFailed(std::size_t n, const char* what);
+
+  /// An unsigned integer of sizeof(T) bytes in stream order; 0 (and an error) past the end.
+  template <typename T>
+  T fixed(const char* what) {
+    if (!need(sizeof(T), what)) return 0;
+    T v;
+    std::memcpy(&v, m_data.data() + m_pos, sizeof v);
+    m_pos += sizeof v;
+    return streamOrder(v, m_order);
+  }
 
   std::string_view m_data;
   std::size_t m_pos = 0;

@@ -16,10 +16,12 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 constexpr std::size_t kSizeFieldBytes = 4;
 constexpr std::size_t kMinVariantBytes = 5;
 
-Result<void> withContext(Result<void> r, const std::string& context) {
-  if (r) return r;
+// `r` with `context` put before its reason. By reference and a string_view: the success path
+// (every packet) copies nothing.
+Result<void> withContext(const Result<void>& r, std::string_view context) {
+  if (r) return {};
   Error e = r.error();
-  e.reason = context + ": " + e.reason;
+  e.reason = std::string(context) + ": " + e.reason;
   return e;
 }
 
@@ -30,21 +32,15 @@ Result<void> writeValues(Writer& w,
   w.u32(static_cast<std::uint32_t>(values.size()));
   for (std::size_t i = 0; i < values.size(); ++i) {
     auto r = encodeVariant(w, values[i], types);
-    if (!r) return withContext(std::move(r), std::string(what) + " " + std::to_string(i));
+    if (!r) return withContext(r, std::string(what) + " " + std::to_string(i));
   }
   return {};
 }
 
-std::vector<Value> readValues(Reader& in, const TypeRegistry& types) {
+void readValues(Reader& in, const TypeRegistry& types, std::vector<Value>& values) {
   const std::uint32_t n = in.count(kMinVariantBytes);
-  std::vector<Value> values;
   values.reserve(n);
-  for (std::uint32_t i = 0; i < n && in.ok(); ++i) {
-    auto v = decodeVariant(in, types);
-    if (!v) break;
-    values.push_back(std::move(v).value());
-  }
-  return values;
+  for (std::uint32_t i = 0; i < n && in.ok(); ++i) values.push_back(decodeVariantValue(in, types));
 }
 
 // Definition block (protocol §6.2) ----------------------------------------------------------
@@ -136,6 +132,29 @@ int resolveNotify(const ClassInterface& c, const Text& notify) {
 
 // Packet bodies -----------------------------------------------------------------------------
 
+// Room for a typical frame of `packet`: the header, the object name as UTF-16 and a little for
+// the fields and small values. Only a reservation hint: larger values grow the buffer as usual.
+std::size_t estimatedFrameBytes(const Packet& packet) {
+  constexpr std::size_t kFixed = 64;  // size, type, name length, ints, one value header
+  constexpr std::size_t kPerValue = 24;
+  return std::visit(
+      Overloaded{
+          [](const Handshake& p) { return kFixed + 2 * p.version.size(); },
+          [](const ObjectList& p) { return kFixed + kFixed * p.objects.size(); },
+          [](const InitPacket& p) {
+            return kFixed + 2 * p.name.size() + kPerValue * p.values.size();
+          },
+          [](const InitDynamicPacket& p) {
+            return 8 * kFixed + 2 * p.name.size() + kPerValue * p.values.size();
+          },
+          [](const InvokePacket& p) {
+            return kFixed + 2 * p.name.size() + kPerValue * p.args.size();
+          },
+          [](const auto& p) { return kFixed + 2 * p.name.size() + kPerValue; },
+      },
+      packet);
+}
+
 Result<void> writeBody(Writer& w, const Packet& packet, const TypeRegistry& types) {
   return std::visit(
       Overloaded{
@@ -202,61 +221,67 @@ Result<void> writeBody(Writer& w, const Packet& packet, const TypeRegistry& type
       packet);
 }
 
-Packet readBody(Reader& in, PacketType type, TypeRegistry& types) {
+// Fills `out` in place (each packet type is built once, not moved through temporaries); errors
+// are left in `in`.
+void readBody(Reader& in, PacketType type, TypeRegistry& types, Packet& out) {
   // Every type but ObjectList carries the object name first.
   std::string name = type == PacketType::ObjectList ? std::string() : in.qstring().data;
   switch (type) {
     case PacketType::Handshake:
-      return Handshake{std::move(name)};
+      out.emplace<Handshake>().version = std::move(name);
+      return;
     case PacketType::InitPacket: {
-      InitPacket p{std::move(name), {}};
-      p.values = readValues(in, types);
-      return p;
+      auto& p = out.emplace<InitPacket>();
+      p.name = std::move(name);
+      readValues(in, types, p.values);
+      return;
     }
     case PacketType::InitDynamicPacket: {
-      InitDynamicPacket p;
+      auto& p = out.emplace<InitDynamicPacket>();
       p.name = std::move(name);
       auto def = decodeDefinition(in);
-      if (!def) return p;
+      if (!def) return;
       p.definition = std::move(def).value();
       // The values may be gadgets this definition declares.
       types.registerInterface(p.definition);
-      p.values = readValues(in, types);
-      return p;
+      readValues(in, types, p.values);
+      return;
     }
     case PacketType::AddObject: {
-      AddObject p{std::move(name), false};
+      auto& p = out.emplace<AddObject>();
+      p.name = std::move(name);
       p.isDynamic = in.boolean();
-      return p;
+      return;
     }
     case PacketType::RemoveObject:
-      return RemoveObject{std::move(name)};
+      out.emplace<RemoveObject>().name = std::move(name);
+      return;
     case PacketType::InvokePacket: {
-      InvokePacket p;
+      auto& p = out.emplace<InvokePacket>();
       p.name = std::move(name);
       p.call = static_cast<InvokeCall>(in.i32());
       p.index = in.i32();
-      p.args = readValues(in, types);
+      readValues(in, types, p.args);
       p.serialId = in.i32();
       p.propertyIndex = in.i32();
-      return p;
+      return;
     }
     case PacketType::InvokeReplyPacket: {
-      InvokeReplyPacket p;
+      auto& p = out.emplace<InvokeReplyPacket>();
       p.name = std::move(name);
       p.serialId = in.i32();
-      if (auto v = decodeVariant(in, types)) p.value = std::move(v).value();
-      return p;
+      p.value = decodeVariantValue(in, types);
+      return;
     }
     case PacketType::PropertyChangePacket: {
-      PropertyChangePacket p;
+      auto& p = out.emplace<PropertyChangePacket>();
       p.name = std::move(name);
       p.propertyIndex = in.i32();
-      if (auto v = decodeVariant(in, types)) p.value = std::move(v).value();
-      return p;
+      p.value = decodeVariantValue(in, types);
+      return;
     }
     case PacketType::ObjectList: {
-      ObjectList p;
+      auto& p = out.emplace<ObjectList>();
       const std::uint32_t n = in.count(12);
       p.objects.reserve(n);
       for (std::uint32_t i = 0; i < n && in.ok(); ++i) {
@@ -266,16 +291,17 @@ Packet readBody(Reader& in, PacketType type, TypeRegistry& types) {
         o.signature = in.bytes();
         p.objects.push_back(std::move(o));
       }
-      return p;
+      return;
     }
     case PacketType::Ping:
-      return Ping{std::move(name)};
+      out.emplace<Ping>().name = std::move(name);
+      return;
     case PacketType::Pong:
-      return Pong{std::move(name)};
+      out.emplace<Pong>().name = std::move(name);
+      return;
     case PacketType::Invalid:
       break;
   }
-  return Handshake{};
 }
 
 }  // namespace
@@ -330,6 +356,9 @@ PacketType packetType(const Packet& packet) {
 
 Result<void> encodePacket(std::string& out, const Packet& packet, const TypeRegistry& types) {
   const std::size_t start = out.size();
+  // One allocation up front instead of regrowing as fields are appended; reserve keeps the
+  // geometric growth when many frames go into one buffer.
+  out.reserve(start + estimatedFrameBytes(packet));
   Writer w(out, ByteOrder::Little);
   w.u32(0);  // size, patched below
   w.u16(static_cast<std::uint16_t>(packetType(packet)));
@@ -348,27 +377,31 @@ Result<void> encodePacket(std::string& out, const Packet& packet, const TypeRegi
 }
 
 Result<Packet> decodePacket(std::string_view frame, TypeRegistry& types, const Limits& limits) {
+  // The packet is decoded straight into the result, the one object every path returns (so the
+  // compiler constructs it in the caller: no moves of the packet on the success path).
+  Result<Packet> result{Packet{Ping{}}};  // a cheap placeholder until readBody sets the type
   Reader in(frame, ByteOrder::Little, limits, kSizeFieldBytes);
   const std::uint16_t raw = in.u16();
-  if (!in.ok()) return in.takeError();
-  if (raw == 0 || raw > static_cast<std::uint16_t>(PacketType::Pong)) {
-    return makeError(ErrorCode::Malformed, "unknown packet type " + std::to_string(raw),
-                     kSizeFieldBytes);
-  }
-  const auto type = static_cast<PacketType>(raw);
-  Packet packet = readBody(in, type, types);
   if (!in.ok()) {
-    Error e = in.takeError();
-    e.reason = std::string(packetTypeName(type)) + ": " + e.reason;
-    return e;
+    result = in.takeError();
+  } else if (raw == 0 || raw > static_cast<std::uint16_t>(PacketType::Pong)) {
+    result = makeError(ErrorCode::Malformed, "unknown packet type " + std::to_string(raw),
+                       kSizeFieldBytes);
+  } else {
+    const auto type = static_cast<PacketType>(raw);
+    readBody(in, type, types, result.value());
+    if (!in.ok()) {
+      Error e = in.takeError();
+      e.reason = std::string(packetTypeName(type)) + ": " + e.reason;
+      result = std::move(e);
+    } else if (!in.atEnd()) {
+      result = makeError(ErrorCode::Malformed,
+                         std::to_string(in.remaining()) + " trailing bytes after the " +
+                             packetTypeName(type) + " body",
+                         in.offset());
+    }
   }
-  if (!in.atEnd()) {
-    return makeError(ErrorCode::Malformed,
-                     std::to_string(in.remaining()) + " trailing bytes after the " +
-                         packetTypeName(type) + " body",
-                     in.offset());
-  }
-  return packet;
+  return result;
 }
 
 void encodeDefinition(Writer& out, const ClassInterface& iface) {

@@ -285,8 +285,9 @@ const TypeInfo* TypeRegistry::lookup(std::string_view name, TypeInfo& scratch) c
   const std::string normalized = normalize(name);
   if (normalized != name) {
     if (auto it = m_types.find(normalized); it != m_types.end()) {
+      const TypeInfo* info = it->second.get();  // the emplace below may rehash: keep no iterator
       if (m_types.size() < kMaxCachedTypes) m_types.emplace(std::string(name), it->second);
-      return it->second.get();
+      return info;
     }
   }
 

@@ -8,10 +8,10 @@
 #pragma once
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "doppel/interface.h"
@@ -82,7 +82,19 @@ public:
 private:
   void forgetResolved();
 
-  mutable std::map<std::string, std::shared_ptr<const TypeInfo>, std::less<>> m_types;
+  /// Hashes std::string and string_view alike, so lookups by a view build no string.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const {
+      return std::hash<std::string_view>{}(name);
+    }
+  };
+
+  // A hash table, not a sorted map: every value encoded or checked looks its type up by name,
+  // and hashing a short name is cheaper than a dozen string comparisons down a tree.
+  using Map =
+      std::unordered_map<std::string, std::shared_ptr<const TypeInfo>, NameHash, std::equal_to<>>;
+  mutable Map m_types;
 };
 
 }  // namespace doppel::wire

@@ -1,5 +1,6 @@
 #include "doppel/value.h"
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -54,6 +55,9 @@ constexpr NamedType kCanonicalNames[] = {
     {"QByteArrayList", TypeId::QByteArrayList},
     {"std::nullptr_t", TypeId::Nullptr},
 };
+
+// One past the largest builtin id.
+constexpr std::size_t kBuiltinIdLimit = static_cast<std::size_t>(TypeId::Nullptr) + 1;
 
 // Other spellings Qt 6 resolves to the same builtin type.
 constexpr NamedType kAliasNames[] = {
@@ -145,10 +149,14 @@ std::string formatDouble(double d) {
 }  // namespace
 
 std::string_view builtinTypeName(TypeId id) {
-  for (const auto& t : kCanonicalNames) {
-    if (t.id == id) return t.name;
-  }
-  return {};
+  // Indexed by id (all builtin ids are small): this runs for every value encoded or checked.
+  static constexpr auto kByIndex = [] {
+    std::array<std::string_view, kBuiltinIdLimit> names{};
+    for (const auto& t : kCanonicalNames) names[static_cast<std::size_t>(t.id)] = t.name;
+    return names;
+  }();
+  const auto i = static_cast<std::size_t>(id);
+  return i < kByIndex.size() ? kByIndex[i] : std::string_view();
 }
 
 TypeId builtinTypeId(std::string_view name) {

@@ -326,6 +326,8 @@ private:
     return info;
   }
   bool integer(Writer& w, const Value& v, int size, std::string_view typeName);
+  /// A numeric value as a signed integer of `size` bytes (the caller checked isNumeric).
+  static void writeInteger(Writer& w, const Value& v, int size);
   bool enumAsVariant(Writer& w, const Value& v, int size);
   bool textList(Writer& w, const Value& v, bool strings);
   bool wrapSequence(Writer& w, const Value& v, const TypeInfo& info);
@@ -338,6 +340,11 @@ private:
 
 bool Encoder::integer(Writer& w, const Value& v, int size, std::string_view typeName) {
   if (!isNumeric(v)) return wrongType(typeName, v);
+  writeInteger(w, v, size);
+  return true;
+}
+
+void Encoder::writeInteger(Writer& w, const Value& v, int size) {
   const std::int64_t n = v.toInt();
   switch (size) {
     case 1:
@@ -353,7 +360,6 @@ bool Encoder::integer(Writer& w, const Value& v, int size, std::string_view type
       w.i32(static_cast<std::int32_t>(n));
       break;
   }
-  return true;
 }
 
 // Enums travel as the signed builtin integer of their size (protocol §4.4).
@@ -566,7 +572,9 @@ bool Encoder::builtin(Writer& w, const Value& v, TypeId id) {
     case TypeId::SChar:
     case TypeId::LongLong:
     case TypeId::Long:
-      return integer(w, v, integerSize(id), builtinTypeName(id));
+      if (!isNumeric(v)) return wrongType(builtinTypeName(id), v);
+      writeInteger(w, v, integerSize(id));
+      return true;
     case TypeId::UInt:
       if (!isNumeric(v)) return wrongType("uint", v);
       w.u32(static_cast<std::uint32_t>(v.toUInt()));
@@ -1211,6 +1219,10 @@ Result<Value> decodeVariant(Reader& in, const TypeRegistry& types, int depth) {
   return v;
 }
 
+Value decodeVariantValue(Reader& in, const TypeRegistry& types) {
+  return readVariant(in, types, 0);
+}
+
 Result<void> encodePayload(Writer& out,
                            const Value& value,
                            std::string_view typeName,
@@ -1246,6 +1258,11 @@ bool matchesType(const Value& value, std::string_view declaredType, const TypeRe
   if (declared.starts_with("QtROAssociativeContainer")) return value.isPairs();
   if (declared.back() == '*') {  // QObject* / QAbstractItemModel*: a sub-object (QRO_)
     return !value.isValid() || value.typeName() == detail::kQroName;
+  }
+  // A builtin value declared by its own canonical name ("int" for an int): the registry maps
+  // these names to exactly that builtin and nothing can replace them, so skip the lookup.
+  if (value.isValid() && !value.isUser() && declared == builtinTypeName(value.typeId())) {
+    return true;
   }
   TypeInfo scratch;
   const TypeInfo* info = types.lookup(declared, scratch);

@@ -21,6 +21,11 @@ Result<void> encodeVariant(Writer& out, const Value& value, const TypeRegistry& 
 /// than Limits::maxValueDepth with LimitExceeded.
 Result<Value> decodeVariant(Reader& in, const TypeRegistry& types, int depth = 0);
 
+/// decodeVariant for the packet decoder: a failure is recorded only in `in` (sticky; check
+/// in.ok()) and yields an invalid Value, so the value is built in place instead of moved
+/// through a Result.
+Value decodeVariantValue(Reader& in, const TypeRegistry& types);
+
 /// Writes only the payload of `value` in the layout of `typeName`.
 Result<void> encodePayload(Writer& out, const Value& value, std::string_view typeName,
                            const TypeRegistry& types);

@@ -92,6 +92,64 @@ TEST(DataStream, NonAsciiTextRoundTripsThroughUtf16) {
   EXPECT_EQ(r.qstring().data, text);
 }
 
+// The ASCII fast paths: a unit is ASCII only if its high byte is zero too (U+0141 has the low
+// byte of 'A'), and text that turns non-ASCII midway keeps its ASCII prefix.
+TEST(DataStream, AsciiFastPathChecksBothBytesOfEachUnit) {
+  const Limits limits;
+  const std::string le = fromHex(
+      "06000000"
+      "4100"
+      "4101"
+      "4200");
+  Reader little(le, ByteOrder::Little, limits);
+  EXPECT_EQ(little.qstring().data,
+            "A\xc5\x81"
+            "B");  // A Ł B
+  const std::string be = fromHex(
+      "00000006"
+      "0041"
+      "0141"
+      "0042");
+  Reader big(be, ByteOrder::Big, limits);
+  EXPECT_EQ(big.qstring().data,
+            "A\xc5\x81"
+            "B");
+  EXPECT_TRUE(big.ok());
+  EXPECT_TRUE(big.atEnd());
+}
+
+TEST(DataStream, TextRoundTripsInBothByteOrders) {
+  const Limits limits;
+  for (const std::string text :
+       {"", "Bench", "ascii then \xc3\xa9 and more", "\xf0\x9f\x98\x80x"}) {
+    for (ByteOrder order : {ByteOrder::Little, ByteOrder::Big}) {
+      Writer w(order);
+      w.qstring(std::string_view(text));
+      EXPECT_EQ(w.size(), 4 + 2 * utf8ToUtf16(text).size()) << text;
+      Reader r(w.buffer(), order, limits);
+      EXPECT_EQ(r.qstring().data, text);
+      EXPECT_TRUE(r.atEnd());
+    }
+  }
+  Writer w(ByteOrder::Big);
+  w.qstring(std::string_view("Bench"));
+  EXPECT_EQ(toHex(w.buffer()),
+            "0000000a"
+            "00420065006e00630068");
+}
+
+TEST(DataStream, FixedSizeReadsFailStickyAtTheEnd) {
+  const Limits limits;
+  const std::string bytes = fromHex("010203");
+  Reader r(bytes, ByteOrder::Big, limits);
+  EXPECT_EQ(r.u16(), 0x0102u);
+  EXPECT_EQ(r.u32(), 0u);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::Truncated);
+  EXPECT_EQ(r.error().offset, 2u);
+  EXPECT_EQ(r.u8(), 0u);  // the byte is there, but the reader stopped at the first error
+}
+
 TEST(DataStream, UnpairedSurrogatesBecomeReplacementCharacters) {
   const Limits limits;
   const std::string bytes = fromHex(

@@ -31,6 +31,20 @@ TEST(Value, BuiltinTypeNamesAreQtsNames) {
   EXPECT_EQ(builtinTypeName(static_cast<TypeId>(27)), "");
 }
 
+TEST(Value, EveryBuiltinIdHasTheNameThatMapsBackToIt) {
+  int named = 0;
+  for (std::uint32_t i = 0; i < 100; ++i) {
+    const auto id = static_cast<TypeId>(i);
+    const std::string_view name = builtinTypeName(id);
+    if (name.empty()) continue;
+    ++named;
+    EXPECT_EQ(builtinTypeId(name), id) << name;
+  }
+  EXPECT_EQ(named, 38);
+  EXPECT_EQ(builtinTypeName(TypeId::Invalid), "");
+  EXPECT_EQ(builtinTypeName(static_cast<TypeId>(1000)), "");
+}
+
 TEST(Value, BuiltinTypeIdKnowsQtAliases) {
   EXPECT_EQ(builtinTypeId("qint64"), TypeId::LongLong);
   EXPECT_EQ(builtinTypeId("quint64"), TypeId::ULongLong);
