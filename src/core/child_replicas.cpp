@@ -112,6 +112,7 @@ Result<void> openValue(ChildContext& context, ReplicaCore& parent, int index, Va
     core.iface = placeholderInterface(child);
   }
   core.iface.typeName = child.typeName;
+  core.interfaceChanged();
   core.connection = parent.connection;
   std::vector<int> grandChanged;
   if (auto r = openAll(context, core, child.values, grandChanged, depth + 1); !r) return r;

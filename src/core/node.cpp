@@ -209,6 +209,7 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
               core->iface.typeName = conn.objects.count(p.name)
                                          ? conn.objects[p.name].typeName.data
                                          : core->iface.typeName;
+              core->interfaceChanged();
               std::vector<int> changed;
               if (!openChildren(key, conn, *core, p.values, changed)) return;
               core->applyInit(std::move(p.values));
@@ -360,6 +361,7 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
     core->maxPendingCalls = options.limits.maxPendingCalls;
     if (iface) {
       core->iface = *iface;
+      core->interfaceChanged();
       types.registerInterface(*iface);
       core->state = ReplicaState::Default;
       for (const auto& p : iface->properties) {

@@ -4,6 +4,12 @@
 
 namespace doppel::detail {
 
+namespace {
+/// A send buffer that grew past this (an Init of a big object) is not kept for the next send:
+/// idle connections stay small. Calls and replies of plain values fit.
+constexpr std::size_t kKeepSendBufferBytes = 1024;
+}  // namespace
+
 PeerConnection::PeerConnection(ChannelPtr channel,
                                wire::TypeRegistry& types,
                                const Limits& limits,
@@ -56,7 +62,20 @@ void PeerConnection::send(const wire::Packet& packet) { sendAll({&packet}); }
 
 void PeerConnection::sendAll(std::initializer_list<const wire::Packet*> packets) {
   if (m_closed) return;
-  if (auto bytes = encodeFrames(packets, m_types, m_component)) m_channel->send(std::move(bytes));
+  std::shared_ptr<std::string> out = takeSendBuffer();
+  if (!appendFrames(*out, packets, m_types, m_component)) return;
+  m_channel->send(out);
+  if (out->capacity() > kKeepSendBufferBytes) m_sendBuffer.reset();
+}
+
+std::shared_ptr<std::string> PeerConnection::takeSendBuffer() {
+  // One thread owns the connection and its channel, so the count cannot change under us.
+  if (m_sendBuffer && m_sendBuffer.use_count() == 1) {
+    m_sendBuffer->clear();  // keeps the capacity
+  } else {
+    m_sendBuffer = std::make_shared<std::string>();
+  }
+  return m_sendBuffer;
 }
 
 void PeerConnection::sendEncoded(const SharedBytes& frames) {

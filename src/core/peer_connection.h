@@ -45,6 +45,9 @@ public:
 
 private:
   void onData(std::string_view bytes);
+  /// An empty buffer to encode into: the one of the previous send if the channel has let go of
+  /// it, so that a call or a reply is encoded without allocating.
+  std::shared_ptr<std::string> takeSendBuffer();
 
   ChannelPtr m_channel;
   wire::TypeRegistry& m_types;
@@ -53,6 +56,10 @@ private:
   std::string m_peer;
   wire::FrameSplitter m_splitter;
   Handler m_handler;
+  /// The bytes of the last send; the channel holds a reference while it queues them. Nothing
+  /// writes to them again until that reference is gone (use_count() == 1): to the channel,
+  /// sent bytes are immutable.
+  std::shared_ptr<std::string> m_sendBuffer;
   bool m_closed = false;
 };
 

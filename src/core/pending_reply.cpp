@@ -1,5 +1,7 @@
 #include "doppel/pending_reply.h"
 
+#include <utility>
+
 #include "core/replica_core.h"
 #include "doppel/event_loop.h"
 
@@ -21,12 +23,14 @@ void ReplyState::fail(Error e) {
 
 void ReplyState::complete() {
   finished = true;
-  if (callbacks.empty()) return;
+  if (!firstCallback) return;
   auto self = shared_from_this();
   loop.post([self] {
-    auto pending = std::move(self->callbacks);
+    auto first = std::exchange(self->firstCallback, nullptr);
+    auto more = std::move(self->moreCallbacks);
     const PendingReply reply(self);
-    for (auto& fn : pending) fn(reply);
+    first(reply);
+    for (auto& fn : more) fn(reply);
   });
 }
 
@@ -44,8 +48,13 @@ const Value& PendingReply::returnValue() const { return m_state->value; }
 const std::optional<Error>& PendingReply::error() const { return m_state->error; }
 
 void PendingReply::then(std::function<void(const PendingReply&)> fn) const {
+  if (!fn) return;
   if (!m_state->finished) {
-    m_state->callbacks.push_back(std::move(fn));
+    if (!m_state->firstCallback) {
+      m_state->firstCallback = std::move(fn);
+    } else {
+      m_state->moreCallbacks.push_back(std::move(fn));
+    }
     return;
   }
   auto state = m_state;

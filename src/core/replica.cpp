@@ -1,5 +1,8 @@
 #include "doppel/replica.h"
 
+#include <algorithm>
+#include <deque>
+
 #include "core/peer_connection.h"
 #include "core/replica_core.h"
 #include "doppel/log.h"
@@ -26,29 +29,71 @@ namespace detail {
 namespace {
 /// Enums travel as plain integers of their size (protocol §4.4); a replica gives them back their
 /// enum type. A 1-byte enum with keys above 127 is unsigned: Qt sends 200 as signed char -56.
-Value asEnum(const Value& raw, const ClassInterface& iface, const std::string& declaredType) {
+Value toEnum(const Value& raw, const EnumType& e) {
   if (!raw.isSigned() && !raw.isUnsigned()) return raw;
-  const EnumDef* e = iface.findEnum(declaredType);
-  if (e == nullptr) return raw;
-  const int size = e->size == 0 ? 4 : static_cast<int>(e->size);
   std::int64_t v = raw.toInt();
-  const std::int64_t signedMax = (std::int64_t{1} << (8 * size - 1)) - 1;
-  const bool unsignedKeys = std::any_of(e->keys.begin(), e->keys.end(),
-                                        [&](const auto& key) { return key.second > signedMax; });
-  if (unsignedKeys && v < 0 && size < 8) v += std::int64_t{1} << (8 * size);
-  return Value::enumValue(iface.typeName.empty() ? e->name : iface.typeName + "::" + e->name, v,
-                          size);
+  if (e.unsignedKeys && v < 0 && e.size < 8) v += std::int64_t{1} << (8 * e.size);
+  return Value::enumValue(e.typeName, v, e.size);
+}
+
+/// `raw` with the enum type of `declaredType`, if that names an enum of the replica's interface.
+Value asEnum(const Value& raw, ReplicaCore& core, std::string_view declaredType) {
+  const EnumType* e = core.enumType(declaredType);
+  return e == nullptr ? raw : toEnum(raw, *e);
 }
 
 /// Enum types are resolved through the interface: Qt names them "LabSource::Mode" in property
-/// types but "Lab::Mode" in signatures (protocol §15.6).
-bool declaredTypeMatches(const NodeLink& link, const ClassInterface& iface, const Value& value,
+/// types but "Lab::Mode" in signatures (protocol §15.6). `e` is the enum `type` names, or null.
+bool declaredTypeMatches(const NodeLink& link, const EnumType* e, const Value& value,
                          const std::string& type) {
-  if (const EnumDef* e = iface.findEnum(type))
-    return value.isEnum() && value.enumSize() == static_cast<int>(e->size == 0 ? 4 : e->size);
+  if (e != nullptr) return value.isEnum() && value.enumSize() == e->size;
   return link.valueMatches(value, type);
 }
+
+EnumType makeEnumType(const ClassInterface& iface, const EnumDef& e) {
+  EnumType out;
+  out.typeName = iface.typeName.empty() ? e.name : iface.typeName + "::" + e.name;
+  out.size = e.size == 0 ? 4 : static_cast<int>(e.size);
+  const std::int64_t signedMax = (std::int64_t{1} << (8 * out.size - 1)) - 1;
+  out.unsignedKeys = std::any_of(e.keys.begin(), e.keys.end(),
+                                 [&](const auto& key) { return key.second > signedMax; });
+  return out;
+}
 }  // namespace
+
+void ReplicaCore::interfaceChanged() {
+  enumTypes.clear();
+  methodTypeCache.clear();
+}
+
+void ReplicaCore::makeEnumTypes() {
+  if (enumTypes.size() == iface.enums.size()) return;
+  methodTypeCache.clear();  // it points into enumTypes
+  enumTypes.clear();
+  for (const auto& def : iface.enums) enumTypes.push_back(makeEnumType(iface, def));
+}
+
+const EnumType* ReplicaCore::enumType(std::string_view declaredType) {
+  const EnumDef* e = iface.findEnum(declaredType);
+  if (e == nullptr) return nullptr;
+  makeEnumTypes();
+  return &enumTypes[static_cast<std::size_t>(e - iface.enums.data())];
+}
+
+const MethodTypes& ReplicaCore::methodTypes(int index) {
+  if (methodTypeCache.size() != iface.methods.size()) {
+    makeEnumTypes();  // first: making them drops methodTypeCache
+    methodTypeCache.clear();
+    methodTypeCache.reserve(iface.methods.size());
+    for (const auto& method : iface.methods) {
+      MethodTypes types;
+      for (const auto& param : method.params) types.params.push_back(enumType(param.type));
+      types.result = enumType(method.returnType);
+      methodTypeCache.push_back(std::move(types));
+    }
+  }
+  return methodTypeCache[static_cast<std::size_t>(index)];
+}
 
 ReplicaCore::~ReplicaCore() { stopTimers(); }
 
@@ -72,7 +117,7 @@ void ReplicaCore::applyInit(std::vector<Value> newValues) {
   }
   const bool resync = everInitialized;
   for (std::size_t i = 0; i < newValues.size(); ++i)
-    newValues[i] = asEnum(newValues[i], iface, iface.properties[i].type);
+    newValues[i] = asEnum(newValues[i], *this, iface.properties[i].type);
   std::vector<int> changed;
   for (std::size_t i = 0; i < newValues.size(); ++i) {
     if (!everInitialized || i >= values.size() || values[i] != newValues[i])
@@ -100,7 +145,7 @@ void ReplicaCore::applyPropertyChange(int index, Value value) {
   }
   auto keep = shared_from_this();
   values[static_cast<std::size_t>(index)] =
-      asEnum(value, iface, iface.properties[static_cast<std::size_t>(index)].type);
+      asEnum(value, *this, iface.properties[static_cast<std::size_t>(index)].type);
   if (facade) facade->propertyChanged.emit(index, values[static_cast<std::size_t>(index)]);
 }
 
@@ -117,21 +162,37 @@ void ReplicaCore::applySignal(int index, std::vector<Value> args, int propertyIn
       static_cast<std::size_t>(propertyIndex) < values.size() && def.params.size() == 1) {
     args.push_back(values[static_cast<std::size_t>(propertyIndex)]);
   }
-  for (std::size_t i = 0; i < args.size(); ++i) args[i] = asEnum(args[i], iface, def.params[i].type);
+  for (std::size_t i = 0; i < args.size(); ++i) args[i] = asEnum(args[i], *this, def.params[i].type);
   auto keep = shared_from_this();
   if (facade) facade->signalEmitted.emit(index, args);
 }
 
+std::deque<ReplicaCore::Pending>::iterator ReplicaCore::findPending(std::int32_t serial) {
+  if (pending.empty() || pending.front().serial == serial) return pending.begin();
+  const auto bySerial = [](const Pending& call, std::int32_t s) { return call.serial < s; };
+  if (pending.front().serial < pending.back().serial) {  // sorted: no wrap in between
+    auto it = std::lower_bound(pending.begin(), pending.end(), serial, bySerial);
+    return it != pending.end() && it->serial == serial ? it : pending.end();
+  }
+  return std::find_if(pending.begin(), pending.end(),
+                      [serial](const Pending& call) { return call.serial == serial; });
+}
+
 void ReplicaCore::applyReply(std::int32_t serial, Value value) {
-  auto it = pending.find(serial);
+  auto it = findPending(serial);
   if (it == pending.end()) return;  // timed out already, or not ours
-  auto reply = std::move(it->second.reply);
-  const int method = it->second.method;
-  pending.erase(it);
+  auto reply = std::move(it->reply);
+  const int method = it->method;
+  if (it == pending.begin()) {
+    pending.pop_front();  // the usual case, and cheaper than erase()
+  } else {
+    pending.erase(it);
+  }
   // Only integers can become enums; anything else is not copied (a model's row reply is MBs).
   if (method >= 0 && static_cast<std::size_t>(method) < iface.methods.size() &&
-      (value.isSigned() || value.isUnsigned()))
-    value = asEnum(value, iface, iface.methods[static_cast<std::size_t>(method)].returnType);
+      (value.isSigned() || value.isUnsigned())) {
+    if (const EnumType* e = methodTypes(method).result) value = toEnum(value, *e);
+  }
   reply->finish(std::move(value));
 }
 
@@ -141,7 +202,7 @@ void ReplicaCore::detach(const Error& reason) {
   stopTimers();
   auto failed = std::move(pending);
   pending.clear();
-  for (auto& [serial, call] : failed) call.reply->fail(reason);
+  for (auto& call : failed) call.reply->fail(reason);
   if (everInitialized) setState(ReplicaState::Suspect);
   const auto kids = children;  // callbacks may change the map
   for (const auto& [index, kid] : kids) kid->core().detach(reason);
@@ -163,7 +224,7 @@ std::int32_t ReplicaCore::takeSerial() {
 void ReplicaCore::armCallTimer() {
   if (callTimer != 0 || pending.empty()) return;
   const auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(
-      pending.begin()->second.deadline - loop.now());
+      pending.front().deadline - loop.now());
   std::weak_ptr<ReplicaCore> weak = weak_from_this();
   callTimer = loop.startTimer(std::max(delay, std::chrono::milliseconds(0)) + std::chrono::milliseconds(1), [weak] {
     if (auto self = weak.lock()) {
@@ -176,13 +237,9 @@ void ReplicaCore::armCallTimer() {
 void ReplicaCore::expireCalls() {
   const auto now = loop.now();
   std::vector<std::shared_ptr<ReplyState>> expired;
-  for (auto it = pending.begin(); it != pending.end();) {
-    if (it->second.deadline > now) {
-      ++it;
-      continue;
-    }
-    expired.push_back(std::move(it->second.reply));
-    it = pending.erase(it);
+  while (!pending.empty() && pending.front().deadline <= now) {  // the earliest come first
+    expired.push_back(std::move(pending.front().reply));
+    pending.pop_front();
   }
   for (auto& reply : expired) {
     reply->fail(makeError(ErrorCode::Timeout, "no reply from \"" + name + "\" within " +
@@ -264,8 +321,9 @@ Result<void> Replica::setProperty(std::string_view name, Value value) {
     return makeError(ErrorCode::InvalidArgument, "property " + prop.name + " is not READWRITE");
   }
   auto link = core.node.lock();
-  value = detail::asEnum(value, core.iface, prop.type);
-  if (!link || !detail::declaredTypeMatches(*link, core.iface, value, prop.type)) {
+  const detail::EnumType* enumType = core.enumType(prop.type);
+  if (enumType != nullptr) value = detail::toEnum(value, *enumType);
+  if (!link || !detail::declaredTypeMatches(*link, enumType, value, prop.type)) {
     return makeError(ErrorCode::WrongType, "property " + prop.name + " is " + prop.type +
                                                ", not " + std::string(value.typeName()));
   }
@@ -295,9 +353,11 @@ PendingReply Replica::call(std::string_view nameOrSignature, std::vector<Value> 
                                                        std::to_string(args.size())));
   }
   auto link = core.node.lock();
+  const detail::MethodTypes& types = core.methodTypes(index);
   for (std::size_t i = 0; i < args.size(); ++i) {
-    args[i] = detail::asEnum(args[i], core.iface, method.params[i].type);
-    if (!link || !detail::declaredTypeMatches(*link, core.iface, args[i], method.params[i].type)) {
+    const detail::EnumType* enumType = types.params[i];
+    if (enumType != nullptr) args[i] = detail::toEnum(args[i], *enumType);
+    if (!link || !detail::declaredTypeMatches(*link, enumType, args[i], method.params[i].type)) {
       return PendingReply::failed(
           core.loop, makeError(ErrorCode::WrongType,
                                "argument " + std::to_string(i + 1) + " of " + method.signature() +
@@ -324,7 +384,7 @@ PendingReply Replica::call(std::string_view nameOrSignature, std::vector<Value> 
     return PendingReply(state);
   }
   const std::int32_t serial = core.takeSerial();
-  core.pending[serial] = {state, core.loop.now() + core.callTimeout, index};
+  core.pending.push_back({serial, state, core.loop.now() + core.callTimeout, index});
   core.send(wire::InvokePacket{core.name, wire::InvokeCall::InvokeMetaMethod, index,
                                std::move(args), serial, -1});
   core.armCallTimer();

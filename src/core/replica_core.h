@@ -2,11 +2,13 @@
 // that feeds them (internal).
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "doppel/event_loop.h"
@@ -30,10 +32,28 @@ struct ReplyState : std::enable_shared_from_this<ReplyState> {
   bool finished = false;
   Value value;
   std::optional<Error> error;
-  std::vector<std::function<void(const PendingReply&)>> callbacks;
+  /// then() callbacks in order. The first has a field of its own: most replies get exactly
+  /// one, and a vector would allocate for it.
+  std::function<void(const PendingReply&)> firstCallback;
+  std::vector<std::function<void(const PendingReply&)>> moreCallbacks;
 
 private:
   void complete();
+};
+
+/// An enum of a replica's interface, with what giving an integer its enum type needs. Worked
+/// out once per interface: finding an enum by name and scanning its keys for every value would
+/// cost more than the rest of a call.
+struct EnumType {
+  std::string typeName;       ///< "Lab::Mode"
+  int size = 4;               ///< bytes on the wire
+  bool unsignedKeys = false;  ///< a key exceeds the signed maximum of `size` bytes
+};
+
+/// The enum types of one method's parameters and result; null where the type is not an enum.
+struct MethodTypes {
+  std::vector<const EnumType*> params;
+  const EnumType* result = nullptr;
 };
 
 /// What a replica needs from its node (implemented by Node::Impl).
@@ -52,6 +72,7 @@ struct ReplicaCore : std::enable_shared_from_this<ReplicaCore> {
   ~ReplicaCore();
 
   struct Pending {
+    std::int32_t serial = 0;
     std::shared_ptr<ReplyState> reply;
     Clock::time_point deadline;
     int method = -1;  ///< to type the reply
@@ -63,13 +84,17 @@ struct ReplicaCore : std::enable_shared_from_this<ReplicaCore> {
   Replica* facade = nullptr;      ///< null once the public object is gone
   std::weak_ptr<NodeLink> node;   ///< the node that feeds this replica
   PeerConnection* connection = nullptr;  ///< set while attached to a host
-  ClassInterface iface;           ///< local for typed replicas, from the wire for dynamic ones
+  ClassInterface iface;           ///< local for typed replicas, from the wire for dynamic ones;
+                                  ///< call interfaceChanged() after changing it
   std::vector<Value> values;
   ReplicaState state = ReplicaState::Uninitialized;
   bool everInitialized = false;
 
   std::int32_t nextSerial = 1;
-  std::map<std::int32_t, Pending> pending;  ///< serial -> call; serials grow, so do deadlines
+  /// Calls waiting for a reply, in the order they were made. Deadlines only grow along it
+  /// (callTimeout is fixed), and so do serials except where they wrap after INT_MAX. Hosts
+  /// answer in order, so the reply is nearly always the front one: no tree node per call.
+  std::deque<Pending> pending;
   EventLoop::TimerId callTimer = 0;
   std::chrono::milliseconds callTimeout{30000};
   std::size_t maxPendingCalls = 65536;
@@ -78,10 +103,22 @@ struct ReplicaCore : std::enable_shared_from_this<ReplicaCore> {
   EventLoop::TimerId heartbeatTimer = 0;
   bool pingOutstanding = false;
 
+  // Worked out from `iface` when first needed (EnumType), dropped by interfaceChanged().
+  void makeEnumTypes();
+  std::vector<EnumType> enumTypes;             ///< parallel to iface.enums
+  std::vector<MethodTypes> methodTypeCache;    ///< parallel to iface.methods
+
   /// Child objects (protocol §11.1, child_replicas.h): a child replica is fed by its parent's
   /// QRO_ values and shares its connection; it never sends AddObject or RemoveObject.
   bool isChild = false;
   std::map<int, std::shared_ptr<Replica>> children;  ///< property index -> child replica
+
+  /// Forgets what enumType() and methodTypes() worked out from the previous `iface`.
+  void interfaceChanged();
+  /// The enum `declaredType` names in `iface` ("Mode", "Lab::Mode"), or null.
+  const EnumType* enumType(std::string_view declaredType);
+  /// The enum types of method `index` (a valid index into iface.methods).
+  const MethodTypes& methodTypes(int index);
 
   void setState(ReplicaState next);
   /// Init or InitDynamic arrived: take the values, become Valid, report what moved.
@@ -89,6 +126,8 @@ struct ReplicaCore : std::enable_shared_from_this<ReplicaCore> {
   void applyPropertyChange(int index, Value value);
   void applySignal(int index, std::vector<Value> args, int propertyIndex);
   void applyReply(std::int32_t serial, Value value);
+  /// The waiting call with `serial`, or pending.end().
+  std::deque<Pending>::iterator findPending(std::int32_t serial);
   /// The connection went away or the host removed the object.
   void detach(const Error& reason);
 
