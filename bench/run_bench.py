@@ -93,24 +93,25 @@ def fmt_value(v, unit):
     return f"{v:g}"
 
 
-# Targets (DESIGN.md section 4). Each check: (description, function(values) -> bool or None).
+# Targets (DESIGN.md section 4). Each check: (description, function(values, ratios) -> bool or
+# None); ratios are doppel's against "floor", "qt", "qt_noglib" and "qt_best" (the faster of
+# Qt's two dispatchers).
 def _ratio(a, b):
     return None if a is None or b in (None, 0) else a / b
 
 
+def _floor_check():
+    return ("<= 1.3x floor", lambda v, r: _le(r["floor"], 1.3))
+
+
 TARGETS = {
-    "rtt_tcp_p50": [
-        ("<= 1.3x floor", lambda v: _le(_ratio(v["doppel"], v["floor"]), 1.3)),
-        ("<= 0.5x Qt", lambda v: _le(_ratio(v["doppel"], _best_qt(v, "lower")), 0.5)),
-    ],
-    "rtt_local_p50": [("<= 1.3x floor", lambda v: _le(_ratio(v["doppel"], v["floor"]), 1.3))],
-    **{f"rtt_{t}_p50_{p}": [("<= 1.3x floor",
-                             lambda v: _le(_ratio(v["doppel"], v["floor"]), 1.3))]
-       for t in ("tcp", "local") for p in ("one", "two")},
-    "pipe_tcp": [(">= 3x Qt", lambda v: _ge(_ratio(v["doppel"], _best_qt(v, "higher")), 3))],
-    "push_tcp": [(">= 10x Qt", lambda v: _ge(_ratio(v["doppel"], _best_qt(v, "higher")), 10))],
-    "acquire_local_p50": [("<= 0.15 ms", lambda v: _le(v["doppel"], 0.15))],
-    "idle_kb": [("<= 20 KB", lambda v: _le(v["doppel"], 20))],
+    "rtt_tcp_p50": [_floor_check(), ("<= 0.5x Qt", lambda v, r: _le(r["qt_best"], 0.5))],
+    "rtt_local_p50": [_floor_check()],
+    **{f"rtt_{t}_p50_{p}": [_floor_check()] for t in ("tcp", "local") for p in ("one", "two")},
+    "pipe_tcp": [(">= 3x Qt", lambda v, r: _ge(r["qt_best"], 3))],
+    "push_tcp": [(">= 10x Qt", lambda v, r: _ge(r["qt_best"], 10))],
+    "acquire_local_p50": [("<= 0.15 ms", lambda v, r: _le(v["doppel"], 0.15))],
+    "idle_kb": [("<= 20 KB", lambda v, r: _le(v["doppel"], 20))],
 }
 
 
@@ -123,11 +124,20 @@ def _ge(x, limit):
 
 
 def _best_qt(v, better):
-    """The harder Qt figure to beat: the faster of its two event dispatchers."""
-    qs = [q for q in (v.get("qt"), v.get("qt_noglib")) if q is not None]
+    """The harder Qt to beat: the one of its two event dispatchers with the better median."""
+    qs = [impl for impl in ("qt", "qt_noglib") if v.get(impl) is not None]
     if not qs:
         return None
-    return min(qs) if better == "lower" else max(qs)
+    pick = min if better == "lower" else max
+    return pick(qs, key=lambda impl: v[impl])
+
+
+def paired_ratio(rounds, key, impl, base):
+    """doppel's figure over the baseline's, taken round by round (the two ran seconds apart, the
+    machine's speed drifts over minutes), and the median of those ratios."""
+    ratios = [r[impl][key] / r[base][key] for r in rounds
+              if key in r.get(impl, {}) and r.get(base, {}).get(key)]
+    return statistics.median(ratios) if ratios else None
 
 
 class Failure(Exception):
@@ -255,6 +265,64 @@ class Runner:
             self.note(f"  ERROR {impl} {what}: {e}")
             return None
 
+    def run_rtt(self, order):
+        """One round of round trips: per transport, every implementation's host is started
+        first, then each placement runs every client back to back, so that the runs compared
+        are seconds apart (this VM's speed drifts over minutes). Returns {impl: {metric: value}}.
+        """
+        a = self.args
+        out = {impl: {} for impl in order}
+        everywhere = os.sched_getaffinity(0)
+        for transport in ("tcp", "local"):
+            hosts = {}
+            try:
+                for impl in order:
+                    url = self.new_url(transport)
+                    try:
+                        hosts[impl] = (url,) + self.start_host(impl, url)
+                    except Failure as e:
+                        self.failed.update((impl, k) for k in METRICS if k.startswith(
+                            f"rtt_{transport}_"))
+                        self.errors.append(str(e))
+                        self.note(f"  ERROR {e}")
+                for placement in a.placements:
+                    for impl, (url, proc, _) in hosts.items():
+                        self.rtt_once(impl, transport, placement, url, proc, everywhere,
+                                      out[impl])
+            finally:
+                for url, proc, err in hosts.values():
+                    self.stop_host(proc)
+                    err.close()
+                    if url.startswith("local:"):
+                        try:
+                            os.unlink(url[len("local:"):])
+                        except OSError:
+                            pass
+        return out
+
+    def rtt_once(self, impl, transport, placement, url, proc, everywhere, out):
+        free = placement == "free"
+        keys = ((f"rtt_{transport}_p50", f"rtt_{transport}_p99") if free
+                else (f"rtt_{transport}_p50_{placement}",))
+
+        def one_run():
+            cpus = self.cpus_for(placement)
+            self.pin(proc.pid, everywhere if cpus is None else cpus[0])
+            try:
+                return self.client(impl, url, "rtt", self.args.rtt, host=proc,
+                                   cpus=None if cpus is None else cpus[1])
+            finally:
+                self.pin(proc.pid, everywhere)  # the next workloads run unpinned
+
+        r = self.attempt(impl, f"rtt {transport} ({placement})", one_run, keys)
+        if r:
+            out[keys[0]] = r["p50_us"]
+            if free:
+                out[keys[1]] = r["p99_us"]
+                for side in ("client", "host"):
+                    if f"{side}_cpu_us" in r:
+                        out[f"cpu_rtt_{transport}_{side}"] = r[f"{side}_cpu_us"]
+
     def run_impl(self, impl):
         """One round of every workload for one implementation; returns {metric: value}."""
         a = self.args
@@ -282,33 +350,7 @@ class Runner:
 
         want = set(a.workloads)
 
-        def rtt(transport, url, proc):
-            """The round trip in every placement; the host goes back to every CPU after."""
-            everywhere = os.sched_getaffinity(0)
-            for placement in a.placements:
-                suffix = "" if placement == "free" else "_" + placement
-                keys = ((f"rtt_{transport}_p50", f"rtt_{transport}_p99") if placement == "free"
-                        else (f"rtt_{transport}_p50{suffix}",))
-
-                def one_run():
-                    cpus = self.cpus_for(placement)
-                    self.pin(proc.pid, everywhere if cpus is None else cpus[0])
-                    try:
-                        return self.client(impl, url, "rtt", a.rtt, host=proc,
-                                           cpus=None if cpus is None else cpus[1])
-                    finally:
-                        self.pin(proc.pid, everywhere)
-
-                r = self.attempt(impl, f"rtt {transport} ({placement})", one_run, keys)
-                if r:
-                    out[keys[0]] = r["p50_us"]
-                    if placement == "free":
-                        out[keys[1]] = r["p99_us"]
-                        cpu(r, f"rtt_{transport}")
-
         def tcp(url, proc):
-            if "rtt" in want:
-                rtt("tcp", url, proc)
             if "pipe" in want:
                 extra = ["--batched", "1"] if is_floor else []
                 r = self.attempt(impl, "pipe", lambda: self.client(
@@ -336,8 +378,6 @@ class Runner:
                     cpu(r, "push_tcp")
 
         def local(url, proc):
-            if "rtt" in want:
-                rtt("local", url, proc)
             if "acquire" in want:
                 r = self.attempt(impl, "acquire", lambda: self.client(
                     impl, url, "acquire", a.acquire), ("acquire_local_p50",))
@@ -353,9 +393,9 @@ class Runner:
                 out["idle_pss_kb"] = r["pss_kb_per_conn"]
 
         bodies = []
-        if want & {"rtt", "pipe", "push"}:
+        if want & {"pipe", "push"}:
             bodies.append(("tcp", tcp))
-        if want & {"rtt", "acquire"}:
+        if "acquire" in want:
             bodies.append(("local", local))
         if "idle" in want and not is_floor and not IMPLS[impl].get("cross"):
             bodies.append(("local", idle))  # a fresh host: its RSS is the measure
@@ -387,16 +427,22 @@ def machine_info():
     }
 
 
-def build_rows(median, failed):
-    """A figure that failed in any round counts as failed (FAIL), not as the median of the rest."""
+def build_rows(median, failed, rounds):
+    """A figure that failed in any round counts as failed (FAIL), not as the median of the rest.
+    Ratios are medians of per-round ratios (paired_ratio)."""
     rows = []
     for key, (label, unit, better) in METRICS.items():
         impls = ("floor", "qt", "qt_noglib", "doppel")
         v = {impl: None if (impl, key) in failed else median.get(impl, {}).get(key)
              for impl in impls}
+        ratio = {base: None if v["doppel"] is None or v[base] is None
+                 else paired_ratio(rounds, key, "doppel", base)
+                 for base in ("floor", "qt", "qt_noglib")}
+        best = _best_qt(v, better)
+        ratio["qt_best"] = None if best is None else ratio[best]
         checks = []
         for desc, fn in TARGETS.get(key, []):
-            checks.append((desc, fn(v)))
+            checks.append((desc, fn(v, ratio)))
         if not checks:
             result = "-"
         elif any(ok is None for _, ok in checks):
@@ -411,9 +457,9 @@ def build_rows(median, failed):
             "unit": unit,
             "better": better,
             **v,
-            "doppel_vs_floor": _ratio(v["doppel"], v["floor"]),
-            "doppel_vs_qt": _ratio(v["doppel"], v["qt"]),
-            "doppel_vs_qt_noglib": _ratio(v["doppel"], v["qt_noglib"]),
+            "doppel_vs_floor": ratio["floor"],
+            "doppel_vs_qt": ratio["qt"],
+            "doppel_vs_qt_noglib": ratio["qt_noglib"],
             "target": "; ".join(d for d, _ in checks) or "-",
             "result": "MISS (failed)" if ("doppel", key) in failed else result,
             "failed": [impl for impl in impls if (impl, key) in failed],
@@ -465,8 +511,9 @@ def print_table(rows, median, info, config, errors, out=sys.stdout):
     if notes:
         print("change notifications seen by the replica per burst: " + ", ".join(notes), file=out)
     print("ratios: doppel / baseline in the unit of the measure (lower is better for us, ms, KB;"
-          " higher for /s); Qt targets are judged against the faster of Qt's two dispatchers.",
-          file=out)
+          " higher for /s), taken round by round, median of the rounds (so not always the ratio"
+          " of the two medians shown); Qt targets are judged against the faster of Qt's two"
+          " dispatchers.", file=out)
     ch = ["work", "floor", "Qt", "Qt NO_GLIB", "doppel", "doppel vs Qt", "vs Qt NO_GLIB"]
     cb = []
     for name, label in (("rtt_tcp", "round trip, tcp"), ("rtt_local", "round trip, local"),
@@ -601,10 +648,15 @@ def run(args, p, runner):
     t_start = time.monotonic()
     for rnd in range(args.rounds):
         order = impls[rnd % len(impls):] + impls[:rnd % len(impls)] if impls else []
-        result = {}
-        for impl in order:
-            runner.note(f"round {rnd + 1}/{args.rounds}: {impl}")
-            result[impl] = runner.run_impl(impl)
+        result = {impl: {} for impl in order}
+        if "rtt" in args.workloads:
+            runner.note(f"round {rnd + 1}/{args.rounds}: round trips")
+            for impl, figures in runner.run_rtt(order).items():
+                result[impl].update(figures)
+        if set(args.workloads) - {"rtt"}:
+            for impl in order:
+                runner.note(f"round {rnd + 1}/{args.rounds}: {impl}")
+                result[impl].update(runner.run_impl(impl))
         rounds.append(result)
     elapsed = time.monotonic() - t_start
     info["loadavg_after"] = os.getloadavg()
@@ -614,7 +666,7 @@ def run(args, p, runner):
         keys = set().union(*(r.get(impl, {}).keys() for r in rounds))
         median[impl] = {k: statistics.median(r[impl][k] for r in rounds if k in r.get(impl, {}))
                         for k in keys}
-    rows = build_rows(median, runner.failed)
+    rows = build_rows(median, runner.failed, rounds)
 
     # What every program that ran must have printed (the smoke test's check).
     rtt_keys = [f"rtt_{t}_p50" + ("" if x == "free" else "_" + x)
