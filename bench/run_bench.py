@@ -215,6 +215,16 @@ class Runner:
         if proc.stdout:
             proc.stdout.close()
 
+    def release_host(self, url, proc, err):
+        """Stops a host started by start_host() and removes its socket file."""
+        self.stop_host(proc)
+        err.close()
+        if url.startswith("local:"):
+            try:
+                os.unlink(url[len("local:"):])
+            except OSError:
+                pass
+
     def cpus_for(self, placement):
         """(host CPUs, client CPUs) for a placement, or None to leave both to the kernel."""
         if placement == "free":
@@ -291,13 +301,7 @@ class Runner:
                                       out[impl])
             finally:
                 for url, proc, err in hosts.values():
-                    self.stop_host(proc)
-                    err.close()
-                    if url.startswith("local:"):
-                        try:
-                            os.unlink(url[len("local:"):])
-                        except OSError:
-                            pass
+                    self.release_host(url, proc, err)
         return out
 
     def rtt_once(self, impl, transport, placement, url, proc, everywhere, out):
@@ -335,13 +339,7 @@ class Runner:
             try:
                 body(url, proc)
             finally:
-                self.stop_host(proc)
-                err.close()
-                if url.startswith("local:"):
-                    try:
-                        os.unlink(url[len("local:"):])
-                    except OSError:
-                        pass
+                self.release_host(url, proc, err)
 
         def cpu(r, name):
             for side in ("client", "host"):
