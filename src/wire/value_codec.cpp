@@ -326,8 +326,6 @@ private:
     return info;
   }
   bool integer(Writer& w, const Value& v, int size, std::string_view typeName);
-  /// A numeric value as a signed integer of `size` bytes (the caller checked isNumeric).
-  static void writeInteger(Writer& w, const Value& v, int size);
   bool enumAsVariant(Writer& w, const Value& v, int size);
   bool textList(Writer& w, const Value& v, bool strings);
   bool wrapSequence(Writer& w, const Value& v, const TypeInfo& info);
@@ -340,11 +338,6 @@ private:
 
 bool Encoder::integer(Writer& w, const Value& v, int size, std::string_view typeName) {
   if (!isNumeric(v)) return wrongType(typeName, v);
-  writeInteger(w, v, size);
-  return true;
-}
-
-void Encoder::writeInteger(Writer& w, const Value& v, int size) {
   const std::int64_t n = v.toInt();
   switch (size) {
     case 1:
@@ -360,6 +353,7 @@ void Encoder::writeInteger(Writer& w, const Value& v, int size) {
       w.i32(static_cast<std::int32_t>(n));
       break;
   }
+  return true;
 }
 
 // Enums travel as the signed builtin integer of their size (protocol §4.4).
@@ -572,9 +566,7 @@ bool Encoder::builtin(Writer& w, const Value& v, TypeId id) {
     case TypeId::SChar:
     case TypeId::LongLong:
     case TypeId::Long:
-      if (!isNumeric(v)) return wrongType(builtinTypeName(id), v);
-      writeInteger(w, v, integerSize(id));
-      return true;
+      return integer(w, v, integerSize(id), builtinTypeName(id));
     case TypeId::UInt:
       if (!isNumeric(v)) return wrongType("uint", v);
       w.u32(static_cast<std::uint32_t>(v.toUInt()));
