@@ -140,6 +140,13 @@ def paired_ratio(rounds, key, impl, base):
     return statistics.median(ratios) if ratios else None
 
 
+def record_cpu(out, result, work):
+    """Copies a client's CPU figures (client_cpu_us, host_cpu_us) to cpu_<work>_<side>."""
+    for side in ("client", "host"):
+        if f"{side}_cpu_us" in result:
+            out[f"cpu_{work}_{side}"] = result[f"{side}_cpu_us"]
+
+
 class Failure(Exception):
     pass
 
@@ -323,9 +330,7 @@ class Runner:
             out[keys[0]] = r["p50_us"]
             if free:
                 out[keys[1]] = r["p99_us"]
-                for side in ("client", "host"):
-                    if f"{side}_cpu_us" in r:
-                        out[f"cpu_rtt_{transport}_{side}"] = r[f"{side}_cpu_us"]
+                record_cpu(out, r, f"rtt_{transport}")
 
     def run_impl(self, impl):
         """One round of every workload for one implementation; returns {metric: value}."""
@@ -341,11 +346,6 @@ class Runner:
             finally:
                 self.release_host(url, proc, err)
 
-        def cpu(r, name):
-            for side in ("client", "host"):
-                if f"{side}_cpu_us" in r:
-                    out[f"cpu_{name}_{side}"] = r[f"{side}_cpu_us"]
-
         want = set(a.workloads)
 
         def tcp(url, proc):
@@ -356,7 +356,7 @@ class Runner:
                     ("pipe_tcp",))
                 if r:
                     out["pipe_tcp"] = r["calls_per_s"]
-                    cpu(r, "pipe_tcp")
+                    record_cpu(out, r, "pipe_tcp")
             if "pipe" in want and is_floor:
                 # A side figure (slow: four syscalls per call): a quarter of the calls.
                 r = self.attempt(impl, "pipe (one write per message)", lambda: self.client(
@@ -373,7 +373,7 @@ class Runner:
                 elif r:
                     out["push_tcp"] = r["pushes_per_s"]
                     out["push_notifications"] = r["notifications"]
-                    cpu(r, "push_tcp")
+                    record_cpu(out, r, "push_tcp")
 
         def local(url, proc):
             if "acquire" in want:
