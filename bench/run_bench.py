@@ -140,6 +140,17 @@ def paired_ratio(rounds, key, impl, base):
     return statistics.median(ratios) if ratios else None
 
 
+def paired_ratio_of(rounds, num, den):
+    """paired_ratio for two (impl, key) pairs: median over the rounds of num / den."""
+    ratios = [r[num[0]][num[1]] / r[den[0]][den[1]] for r in rounds
+              if num[1] in r.get(num[0], {}) and r.get(den[0], {}).get(den[1])]
+    return statistics.median(ratios) if ratios else None
+
+
+# The round-trip keys whose floor is also run with an event-loop client.
+EVENT_LOOP_FLOOR = [k for k in METRICS if k.startswith("rtt_") and "_p50" in k]
+
+
 def record_cpu(out, result, work):
     """Copies a client's CPU figures (client_cpu_us, host_cpu_us) to cpu_<work>_<side>."""
     for side in ("client", "host"):
@@ -316,11 +327,11 @@ class Runner:
         keys = ((f"rtt_{transport}_p50", f"rtt_{transport}_p99") if free
                 else (f"rtt_{transport}_p50_{placement}",))
 
-        def one_run():
+        def one_run(extra=()):
             cpus = self.cpus_for(placement)
             self.pin(proc.pid, everywhere if cpus is None else cpus[0])
             try:
-                return self.client(impl, url, "rtt", self.args.rtt, host=proc,
+                return self.client(impl, url, "rtt", self.args.rtt, extra=extra, host=proc,
                                    cpus=None if cpus is None else cpus[1])
             finally:
                 self.pin(proc.pid, everywhere)  # the next workloads run unpinned
@@ -331,6 +342,13 @@ class Runner:
             if free:
                 out[keys[1]] = r["p99_us"]
                 record_cpu(out, r, f"rtt_{transport}")
+        if impl == "floor":
+            # The same floor with a client that waits as an event loop does (epoll_wait, then
+            # recv): context for the ratios, not a target (see EVENT_LOOP_FLOOR).
+            r = self.attempt(impl, f"rtt {transport} ({placement}, epoll client)",
+                             lambda: one_run(["--wait", "epoll"]))
+            if r:
+                out[keys[0] + "_epoll"] = r["p50_us"]
 
     def run_impl(self, impl):
         """One round of every workload for one implementation; returns {metric: value}."""
@@ -463,6 +481,33 @@ def build_rows(median, failed, rounds):
             "failed": [impl for impl in impls if (impl, key) in failed],
         })
     return rows
+
+
+def print_event_loop_floor(rounds, median, out):
+    """The floor with its client waiting in epoll_wait() then reading, beside the floor proper:
+    the part of doppel's ratio that any event loop pays on this machine."""
+    f = median.get("floor", {})
+    body = []
+    for key in EVENT_LOOP_FLOOR:
+        if key + "_epoll" not in f or key not in f:
+            continue
+        body.append([METRICS[key][0], f"{f[key]:.1f} us", f"{f[key + '_epoll']:.1f} us",
+                     ratio_text(paired_ratio_of(rounds, ("floor", key + "_epoll"),
+                                                ("floor", key))),
+                     ratio_text(paired_ratio_of(rounds, ("doppel", key),
+                                                ("floor", key + "_epoll")))])
+    if not body:
+        return
+    head = ["measure", "floor (client blocks in recv)", "floor, client in epoll_wait + recv",
+            "epoll client vs floor", "doppel vs epoll client"]
+    print(file=out)
+    print("the floor with an event loop's wait (context, not a target: doppel's and Qt's clients "
+          "wait in epoll_wait/ppoll, then read):", file=out)
+    w = [max(len(str(x[i])) for x in [head] + body) for i in range(len(head))]
+    print("| " + " | ".join(c.ljust(n) for c, n in zip(head, w)) + " |", file=out)
+    print("|" + "|".join("-" * (n + 2) for n in w) + "|", file=out)
+    for b in body:
+        print("| " + " | ".join(str(c).ljust(n) for c, n in zip(b, w)) + " |", file=out)
 
 
 def print_table(rows, median, info, config, errors, out=sys.stdout):
@@ -690,6 +735,7 @@ def run(args, p, runner):
         print()
     else:
         print_table(rows, median, info, config, runner.errors)
+        print_event_loop_floor(rounds, median, sys.stdout)
         print(f"\n{elapsed:.0f} s")
 
     if args.smoke and (missing_numbers or runner.errors):

@@ -2,7 +2,9 @@
 // sockets, the same process layout as the QtRO peers (a server process and a client process).
 //
 //   bench_floor serve --url URL                 epoll server; prints "LISTENING <url>"
-//   bench_floor client --url URL --mode rtt     --n N   16-byte ping-pong: p50, p99
+//   bench_floor client --url URL --mode rtt     --n N   16-byte ping-pong: p50, p99; the client
+//                                                       blocks in recv(), or with --wait epoll
+//                                                       waits in epoll_wait() then reads
 //   bench_floor client --url URL --mode pipe    --n N   16-byte messages, 64 outstanding, one
 //                                                       write per message on both sides; with
 //                                                       --batched, one write per read
@@ -218,23 +220,52 @@ int connectTo(Endpoint& e) {
   return fd;
 }
 
-void runRtt(int fd, int n, int warmup) {
+/// Reads `size` bytes the way an event loop does: epoll_wait() until the socket is readable,
+/// then a non-blocking recv() (three system calls per round trip instead of two).
+bool readAllPolled(int fd, int epoll, void* data, std::size_t size) {
+  char* p = static_cast<char*>(data);
+  while (size > 0) {
+    epoll_event ready{};
+    if (::epoll_wait(epoll, &ready, 1, -1) < 0 && errno != EINTR) return false;
+    const ssize_t r = ::recv(fd, p, size, MSG_DONTWAIT);
+    if (r > 0) {
+      p += r;
+      size -= static_cast<std::size_t>(r);
+    } else if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// With `polled`, the client waits in epoll_wait() and then reads, as doppel's and Qt's event
+/// loops do; otherwise it blocks in recv() (the floor proper).
+void runRtt(int fd, int n, int warmup, bool polled) {
   const bench::CpuMeter cpu(g_hostPid);
   std::vector<double> lat;
   lat.reserve(static_cast<std::size_t>(n));
+  const int epoll = polled ? ::epoll_create1(EPOLL_CLOEXEC) : -1;
+  if (polled) {
+    epoll_event interest{};
+    interest.events = EPOLLIN | EPOLLET;  // edge-triggered, as Asio registers sockets
+    interest.data.fd = fd;
+    if (::epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &interest) != 0) bench::fail("epoll_ctl failed");
+  }
   for (int i = 0; i < warmup + n; ++i) {
     Message m{kEcho, 0, static_cast<std::uint64_t>(i)};
     const auto t0 = Clock::now();
     writeAll(fd, &m, kMsg);
     Message back;
-    if (!readAll(fd, &back, kMsg)) bench::fail("server closed");
+    if (!(polled ? readAllPolled(fd, epoll, &back, kMsg) : readAll(fd, &back, kMsg)))
+      bench::fail("server closed");
     const auto t1 = Clock::now();
     if (back.value != static_cast<std::uint64_t>(i)) bench::fail("echo mismatch");
     if (i >= warmup) lat.push_back(bench::microsSince(t0, t1));
   }
+  if (polled) ::close(epoll);
   auto result = bench::latencyResult(std::move(lat));
   cpu.add(result, warmup + n);
-  result.add("mode", "rtt").print();
+  result.add("mode", "rtt").add("wait", polled ? "epoll" : "recv").print();
 }
 
 /// With `batched`, both sides answer everything one read brought with one write; otherwise each
@@ -353,7 +384,8 @@ int client(const bench::Args& args) {
   }
   const int fd = connectTo(e);
   if (mode == "rtt")
-    runRtt(fd, n, static_cast<int>(args.num("warmup", std::min(n / 10 + 1, 2000))));
+    runRtt(fd, n, static_cast<int>(args.num("warmup", std::min(n / 10 + 1, 2000))),
+           args.str("wait", "recv") == "epoll");
   else if (mode == "pipe")
     runPipe(fd, n, static_cast<int>(args.num("depth", 64)), args.num("batched", 0) != 0);
   else if (mode == "push")
