@@ -90,6 +90,10 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
   std::map<std::string, Entry, std::less<>> entries;
   std::map<std::string, Entry, std::less<>> children;  ///< child objects by name (not listed)
   std::map<const Source*, Entry*> bySource;             ///< roots and children
+  /// The entry findByName found last, under its name: calls mostly go to the object of the call
+  /// before, and this skips the lookups by name. Forgotten whenever an entry comes or goes.
+  std::string lastCalledName;
+  Entry* lastCalled = nullptr;
   /// Entries with property changes not yet sent. Changes are coalesced until the loop comes
   /// round (latest value wins), and always sent before anything else goes to a replica, so
   /// replicas see changes, signals and replies in the order the source made them.
@@ -239,11 +243,12 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
       onRegistryCall(conn, call);
       return;
     }
-    auto keep = shared_from_this();  // the slot may destroy the host
+    // The slot may destroy the host: the packet handler holds this Impl until it returns
+    // (addConnection's weak.lock()), so nothing here needs a reference of its own.
     Value result = e.source->invoke(call.index, call.args);
     flushChanges();  // what the slot changed arrives before its reply
     if (call.serialId >= 0 && conn.isOpen())
-      conn.send(wire::InvokeReplyPacket{call.name, call.serialId, std::move(result)});
+      conn.sendInvokeReply(call.name, call.serialId, result);
   }
 
   void onWrite(detail::PeerConnection& conn, Entry& e, const wire::InvokePacket& call) {
@@ -264,8 +269,7 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
                              std::string(call.args[0].typeName()));
       return;
     }
-    auto keep = shared_from_this();
-    e.source->write(call.index, call.args[0]);
+    e.source->write(call.index, call.args[0]);  // held by the packet handler, as in onInvoke
   }
 
   /// Logs why a call was not run. Qt sends no error reply; a caller that asked for a reply gets
@@ -273,7 +277,7 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
   void refuse(detail::PeerConnection& conn, const wire::InvokePacket& call, const std::string& why) {
     log(LogLevel::Warning, kComponent,
         conn.peerName() + ": refused call on \"" + call.name + "\": " + why);
-    if (call.serialId >= 0) conn.send(wire::InvokeReplyPacket{call.name, call.serialId, Value()});
+    if (call.serialId >= 0) conn.sendInvokeReply(call.name, call.serialId, Value());
   }
 
   // Pushing changes -----------------------------------------------------------------------------
@@ -369,6 +373,7 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
       return makeError(ErrorCode::InvalidArgument, "this source is already remoted on this host");
     types.registerInterface(source.interface());
     if (options.store) detail::restorePersisted(source, name, *options.store, types);
+    forgetLastCalled();
     Entry& e = entries[name];
     e.source = &source;
     e.name = name;
@@ -397,15 +402,31 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
     for (auto* listener : e->listeners) listener->send(wire::RemoveObject{name});
     withdraw(*e);
     bySource.erase(&source);
+    forgetLastCalled();
     entries.erase(name);
   }
 
   // Child objects (protocol §11.1) ----------------------------------------------------------
 
   Entry* findByName(std::string_view name) {
-    if (auto it = entries.find(name); it != entries.end()) return &it->second;
-    if (auto it = children.find(name); it != children.end()) return &it->second;
-    return nullptr;
+    if (lastCalled != nullptr && name == lastCalledName) return lastCalled;
+    Entry* found = nullptr;
+    if (auto it = entries.find(name); it != entries.end()) {
+      found = &it->second;
+    } else if (auto child = children.find(name); child != children.end()) {
+      found = &child->second;
+    }
+    if (found != nullptr) {
+      lastCalledName = name;
+      lastCalled = found;
+    }
+    return found;
+  }
+
+  /// Called before an entry is added or removed: the cached lookup may no longer be the answer.
+  void forgetLastCalled() {
+    lastCalled = nullptr;
+    lastCalledName.clear();
   }
 
   bool hasListeners(const Entry& e) const { return !(e.root ? e.root : &e)->listeners.empty(); }
@@ -452,6 +473,7 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
       return;
     }
     types.registerInterface(want->interface());
+    forgetLastCalled();
     Entry& c = children[name];
     c.source = want;
     c.name = name;
@@ -480,6 +502,7 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
     std::erase(dirtyEntries, &c);
     bySource.erase(c.source);
     const std::string name = c.name;
+    forgetLastCalled();
     children.erase(name);
   }
 
@@ -544,7 +567,7 @@ struct Host::Impl : detail::SourceObserver, std::enable_shared_from_this<Host::I
         removeLocation(info->name);
       }
     }
-    if (call.serialId >= 0) conn.send(wire::InvokeReplyPacket{call.name, call.serialId, Value()});
+    if (call.serialId >= 0) conn.sendInvokeReply(call.name, call.serialId, Value());
   }
 
   /// A host that registered with us went away: its sources are gone too.

@@ -1,5 +1,7 @@
 #include "core/peer_connection.h"
 
+#include <optional>
+
 #include "doppel/log.h"
 
 namespace doppel::detail {
@@ -8,6 +10,19 @@ namespace {
 /// A send buffer that grew past this (an Init of a big object) is not kept for the next send:
 /// idle connections stay small. Calls and replies of plain values fit.
 constexpr std::size_t kKeepSendBufferBytes = 1024;
+
+/// After its handler: the values of a handled call or reply are released now (not when the
+/// next frame comes) while its name and argument vector keep their capacity for the next one;
+/// any other packet is dropped whole.
+void releaseValues(wire::Packet& packet) {
+  if (auto* call = std::get_if<wire::InvokePacket>(&packet)) {
+    call->args.clear();
+  } else if (auto* reply = std::get_if<wire::InvokeReplyPacket>(&packet)) {
+    reply->value = Value();
+  } else if (!std::holds_alternative<wire::Ping>(packet)) {
+    packet.emplace<wire::Ping>();
+  }
+}
 }  // namespace
 
 PeerConnection::PeerConnection(ChannelPtr channel,
@@ -39,17 +54,27 @@ void PeerConnection::start(Handler handler) {
 }
 
 void PeerConnection::onData(std::string_view bytes) {
-  auto keep = shared_from_this();  // a packet handler may drop the last outside reference
+  // A packet handler may drop the last outside reference: the channel handler that calls this
+  // holds one until it returns (start()), so no extra reference is taken per read.
   auto fed = m_splitter.feed(bytes, [&](std::string_view frame) {
     if (m_closed) return;
-    auto packet = wire::decodePacket(frame, m_types, m_limits);
-    if (!packet) {
+    std::optional<wire::Packet> nested;
+    wire::Packet& packet = m_handling ? nested.emplace() : m_packet;
+    if (auto r = wire::decodePacketInto(frame, m_types, m_limits, packet); !r) {
       log(LogLevel::Warning, m_component,
           m_peer + ": skipped a frame of " + std::to_string(frame.size() + 4) +
-              " bytes: " + packet.error().toString());
+              " bytes: " + r.error().toString());
+      releaseValues(packet);  // what the failed decode left is of no use
       return;
     }
-    if (m_handler.onPacket) m_handler.onPacket(std::move(*packet));
+    if (!m_handler.onPacket) return;
+    const bool outer = !m_handling;
+    m_handling = true;
+    m_handler.onPacket(std::move(packet));
+    if (outer) {
+      m_handling = false;
+      releaseValues(m_packet);
+    }
   });
   if (!fed && !m_closed) {
     log(LogLevel::Warning, m_component,
@@ -60,22 +85,52 @@ void PeerConnection::onData(std::string_view bytes) {
 
 void PeerConnection::send(const wire::Packet& packet) { sendAll({&packet}); }
 
-void PeerConnection::sendAll(std::initializer_list<const wire::Packet*> packets) {
+void PeerConnection::send(const wire::InvokePacket& packet) {
   if (m_closed) return;
-  std::shared_ptr<std::string> out = takeSendBuffer();
-  if (!appendFrames(*out, packets, m_types, m_component)) return;
-  m_channel->send(out);
-  if (out->capacity() > kKeepSendBufferBytes) m_sendBuffer.reset();
+  std::string& out = takeSendBuffer();
+  finishSend(wire::encodePacket(out, packet, m_types), wire::PacketType::InvokePacket);
 }
 
-std::shared_ptr<std::string> PeerConnection::takeSendBuffer() {
+void PeerConnection::sendInvokeReply(std::string_view name,
+                                     std::int32_t serialId,
+                                     const Value& value) {
+  if (m_closed) return;
+  std::string& out = takeSendBuffer();
+  finishSend(wire::encodeInvokeReply(out, name, serialId, value, m_types),
+             wire::PacketType::InvokeReplyPacket);
+}
+
+void PeerConnection::finishSend(const Result<void>& encoded, wire::PacketType type) {
+  if (!encoded) {
+    log(LogLevel::Error, m_component,
+        std::string("cannot encode ") + wire::packetTypeName(type) + ": " +
+            encoded.error().toString());
+    return;
+  }
+  queueSendBuffer();
+}
+
+void PeerConnection::queueSendBuffer() {
+  m_channel->send(m_sendBuffer);
+  // Null only if the channel's send re-entered a send on this connection that let go of it.
+  if (m_sendBuffer && m_sendBuffer->capacity() > kKeepSendBufferBytes) m_sendBuffer.reset();
+}
+
+void PeerConnection::sendAll(std::initializer_list<const wire::Packet*> packets) {
+  if (m_closed) return;
+  std::string& out = takeSendBuffer();
+  if (!appendFrames(out, packets, m_types, m_component)) return;
+  queueSendBuffer();
+}
+
+std::string& PeerConnection::takeSendBuffer() {
   // One thread owns the connection and its channel, so the count cannot change under us.
   if (m_sendBuffer && m_sendBuffer.use_count() == 1) {
     m_sendBuffer->clear();  // keeps the capacity
   } else {
     m_sendBuffer = std::make_shared<std::string>();
   }
-  return m_sendBuffer;
+  return *m_sendBuffer;
 }
 
 void PeerConnection::sendEncoded(const SharedBytes& frames) {

@@ -33,6 +33,10 @@ public:
   void start(Handler handler);
   /// Encodes and queues one packet. Encoding failures are logged and the packet dropped.
   void send(const wire::Packet& packet);
+  /// The same for a call, without building a Packet around it.
+  void send(const wire::InvokePacket& packet);
+  /// Queues an InvokeReplyPacket built from its fields (no copy of `name`).
+  void sendInvokeReply(std::string_view name, std::int32_t serialId, const Value& value);
   /// Queues several packets in one write (PropertyChange + notify Invoke go together).
   void sendAll(std::initializer_list<const wire::Packet*> packets);
   /// Queues already encoded frames (shared by every listener of a broadcast).
@@ -45,9 +49,13 @@ public:
 
 private:
   void onData(std::string_view bytes);
-  /// An empty buffer to encode into: the one of the previous send if the channel has let go of
-  /// it, so that a call or a reply is encoded without allocating.
-  std::shared_ptr<std::string> takeSendBuffer();
+  /// An empty buffer (m_sendBuffer) to encode into: the one of the previous send if the
+  /// channel has let go of it, so that a call or a reply is encoded without allocating.
+  std::string& takeSendBuffer();
+  /// Queues m_sendBuffer if it was `encoded`, else logs why a `type` packet was dropped.
+  void finishSend(const Result<void>& encoded, wire::PacketType type);
+  /// Hands m_sendBuffer to the channel (and lets go of it if it grew large).
+  void queueSendBuffer();
 
   ChannelPtr m_channel;
   wire::TypeRegistry& m_types;
@@ -60,6 +68,12 @@ private:
   /// writes to them again until that reference is gone (use_count() == 1): to the channel,
   /// sent bytes are immutable.
   std::shared_ptr<std::string> m_sendBuffer;
+  /// The packet being handed to the handler. Reused from frame to frame: a call or a reply
+  /// decodes into the strings and argument vector of the previous one instead of new ones.
+  wire::Packet m_packet;
+  /// Set while a frame's handler runs: a frame decoded meanwhile (a nested event loop) gets a
+  /// packet of its own instead of overwriting the one the handler holds.
+  bool m_handling = false;
   bool m_closed = false;
 };
 

@@ -90,15 +90,9 @@ std::size_t writeUtf16(char* dst, std::string_view utf8, ByteOrder order) {
   return static_cast<std::size_t>(dst - start);
 }
 
-bool isAscii(std::string_view utf8) {
-  for (char c : utf8) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  }
-  return true;
-}
-
-// Converts `units` UTF-16 code units stored at `src` in `order` to UTF-8.
-std::string readUtf16(const char* src, std::size_t units, ByteOrder order) {
+// Converts `units` UTF-16 code units stored at `src` in `order` to UTF-8 in `out` (replacing
+// what it held; its capacity is reused).
+void readUtf16(const char* src, std::size_t units, ByteOrder order, std::string& out) {
   const bool little = order == ByteOrder::Little;
   const auto* b = reinterpret_cast<const unsigned char*>(src);
   auto unit = [&](std::size_t i) -> char16_t {
@@ -110,14 +104,14 @@ std::string readUtf16(const char* src, std::size_t units, ByteOrder order) {
   // one byte of the result per unit: copy those directly, then go on unit by unit from the
   // first that is not.
   const std::size_t lowByte = little ? 0 : 1;
-  std::string out(units, '\0');
+  out.resize(units);
   char* dst = out.data();
   std::size_t ascii = 0;
   while (ascii < units && b[2 * ascii + 1 - lowByte] == 0 && b[2 * ascii + lowByte] < 0x80) {
     dst[ascii] = static_cast<char>(b[2 * ascii + lowByte]);
     ++ascii;
   }
-  if (ascii == units) return out;
+  if (ascii == units) return;
   out.resize(ascii);
   for (std::size_t i = ascii; i < units; ++i) {
     const char16_t u = unit(i);
@@ -134,7 +128,6 @@ std::string readUtf16(const char* src, std::size_t units, ByteOrder order) {
       appendUtf8(out, u);
     }
   }
-  return out;
 }
 
 }  // namespace
@@ -161,23 +154,24 @@ void appendUtf8(std::string& out, char32_t cp) {
 
 void Writer::qstring(std::string_view utf8) {
   std::string& s = out();
-  if (isAscii(utf8)) {  // the common case: the length is known, each byte becomes one unit
-    u32(static_cast<std::uint32_t>(2 * utf8.size()));
-    const std::size_t at = s.size();
-    s.resize(at + 2 * utf8.size());
-    char* dst = s.data() + at;
-    const std::size_t lowByte = m_order == ByteOrder::Little ? 0 : 1;
-    for (std::size_t i = 0; i < utf8.size(); ++i) {
-      dst[2 * i + lowByte] = utf8[i];
-      dst[2 * i + 1 - lowByte] = '\0';
-    }
-    return;
-  }
   const std::size_t lengthAt = s.size();
-  // At most two UTF-16 bytes per UTF-8 byte (a 4-byte sequence becomes a surrogate pair).
+  // Room for the length and at most two UTF-16 bytes per UTF-8 byte (a 4-byte sequence becomes
+  // a surrogate pair), made once; the resize's zeros are the high bytes of ASCII units.
   s.resize(lengthAt + 4 + 2 * utf8.size());
-  const std::size_t n = writeUtf16(s.data() + lengthAt + 4, utf8, m_order);
-  s.resize(lengthAt + 4 + n);
+  char* const dst = s.data() + lengthAt + 4;
+  // The common case, ASCII, one unit per byte in a single pass; from the first other byte on,
+  // the general conversion.
+  const std::size_t lowByte = m_order == ByteOrder::Little ? 0 : 1;
+  std::size_t ascii = 0;
+  while (ascii < utf8.size() && static_cast<unsigned char>(utf8[ascii]) < 0x80) {
+    dst[2 * ascii + lowByte] = utf8[ascii];
+    ++ascii;
+  }
+  std::size_t n = 2 * ascii;
+  if (ascii != utf8.size()) {
+    n += writeUtf16(dst + n, utf8.substr(ascii), m_order);
+    s.resize(lengthAt + 4 + n);
+  }
   patchU32(lengthAt, static_cast<std::uint32_t>(n));
 }
 
@@ -230,24 +224,33 @@ bool Reader::needFailed(std::size_t n, const char* what) {
 }
 
 Text Reader::qstring() {
+  Text t;
+  t.null = !qstringInto(t.data);
+  return t;
+}
+
+void Reader::qstring(std::string& out) { qstringInto(out); }
+
+bool Reader::qstringInto(std::string& out) {
+  out.clear();
   const std::size_t start = m_pos;
   const std::uint32_t n = u32();
-  if (!m_ok) return {};
-  if (n == kNullLength) return Text{{}, true};
+  if (!m_ok) return true;
+  if (n == kNullLength) return false;
   if (n % 2 != 0) {
     m_pos = start;
     fail(ErrorCode::Malformed, "QString byte length " + std::to_string(n) + " is odd");
-    return {};
+    return true;
   }
   if (n > remaining()) {
     m_pos = start;
     fail(ErrorCode::Truncated, "QString length " + std::to_string(n) + " exceeds the " +
                                    std::to_string(remaining() - 4) + " bytes left");
-    return {};
+    return true;
   }
-  Text t{readUtf16(m_data.data() + m_pos, n / 2, m_order), false};
+  readUtf16(m_data.data() + m_pos, n / 2, m_order, out);
   m_pos += n;
-  return t;
+  return true;
 }
 
 Text Reader::bytes() {

@@ -116,6 +116,8 @@ public:
   double f64() { return std::bit_cast<double>(fixed<std::uint64_t>("a double")); }
   /// QString as UTF-8 (unpaired surrogates become U+FFFD).
   Text qstring();
+  /// The same into `out`, whose capacity is reused; a null QString reads as empty.
+  void qstring(std::string& out);
   Text bytes();
   /// QByteArray with a trailing NUL, returned without it.
   std::string cstring();
@@ -140,6 +142,8 @@ private:
     if (m_ok && remaining() >= n) return true;
     return needFailed(n, what);
   }
+  /// Reads a QString into `out` (emptied first); false for a null one. Errors as qstring().
+  bool qstringInto(std::string& out);
   /// Records the Truncated error (unless one is already kept); always false.
   bool needFailed(std::size_t n, const char* what);
 

@@ -52,7 +52,7 @@ Result<void> FrameSplitter::feed(std::string_view bytes,
   // Keep what was not consumed. After an error the offending size stays at the front, so a
   // later feed reports the same error: the stream cannot be resynchronised.
   if (direct) {
-    m_buffer.assign(data.substr(pos));
+    if (pos != data.size()) m_buffer.assign(data.substr(pos));  // it was cleared above
   } else {
     m_consumed += pos;
     if (m_consumed == m_buffer.size()) {

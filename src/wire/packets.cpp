@@ -134,9 +134,10 @@ int resolveNotify(const ClassInterface& c, const Text& notify) {
 
 // Room for a typical frame of `packet`: the header, the object name as UTF-16 and a little for
 // the fields and small values. Only a reservation hint: larger values grow the buffer as usual.
+constexpr std::size_t kFixed = 64;  // size, type, name length, ints, one value header
+constexpr std::size_t kPerValue = 24;
+
 std::size_t estimatedFrameBytes(const Packet& packet) {
-  constexpr std::size_t kFixed = 64;  // size, type, name length, ints, one value header
-  constexpr std::size_t kPerValue = 24;
   return std::visit(
       Overloaded{
           [](const Handshake& p) { return kFixed + 2 * p.version.size(); },
@@ -153,6 +154,28 @@ std::size_t estimatedFrameBytes(const Packet& packet) {
           [](const auto& p) { return kFixed + 2 * p.name.size() + kPerValue; },
       },
       packet);
+}
+
+// The bodies of the two packets of every call, shared by the Packet and the typed encoders.
+Result<void> writeInvokeBody(Writer& w, const InvokePacket& p, const TypeRegistry& types) {
+  w.qstring(std::string_view(p.name));
+  w.i32(static_cast<std::int32_t>(p.call));
+  w.i32(p.index);
+  auto r = writeValues(w, p.args, types, "InvokePacket argument");
+  if (!r) return r;
+  w.i32(p.serialId);
+  w.i32(p.propertyIndex);
+  return {};
+}
+
+Result<void> writeInvokeReplyBody(Writer& w,
+                                  std::string_view name,
+                                  std::int32_t serialId,
+                                  const Value& value,
+                                  const TypeRegistry& types) {
+  w.qstring(name);
+  w.i32(serialId);
+  return withContext(encodeVariant(w, value, types), "InvokeReplyPacket value");
 }
 
 Result<void> writeBody(Writer& w, const Packet& packet, const TypeRegistry& types) {
@@ -180,20 +203,9 @@ Result<void> writeBody(Writer& w, const Packet& packet, const TypeRegistry& type
             w.qstring(std::string_view(p.name));
             return {};
           },
-          [&](const InvokePacket& p) -> Result<void> {
-            w.qstring(std::string_view(p.name));
-            w.i32(static_cast<std::int32_t>(p.call));
-            w.i32(p.index);
-            auto r = writeValues(w, p.args, types, "InvokePacket argument");
-            if (!r) return r;
-            w.i32(p.serialId);
-            w.i32(p.propertyIndex);
-            return {};
-          },
-          [&](const InvokeReplyPacket& p) -> Result<void> {
-            w.qstring(std::string_view(p.name));
-            w.i32(p.serialId);
-            return withContext(encodeVariant(w, p.value, types), "InvokeReplyPacket value");
+          [&](const InvokePacket& p) { return writeInvokeBody(w, p, types); },
+          [&](const InvokeReplyPacket& p) {
+            return writeInvokeReplyBody(w, p.name, p.serialId, p.value, types);
           },
           [&](const PropertyChangePacket& p) -> Result<void> {
             w.qstring(std::string_view(p.name));
@@ -221,10 +233,65 @@ Result<void> writeBody(Writer& w, const Packet& packet, const TypeRegistry& type
       packet);
 }
 
+// Appends one frame: the size field, the type and what `writeBody(Writer&)` writes, then patches
+// the size. On failure `out` is left as it was.
+template <class Body>
+Result<void> encodeFrame(std::string& out, PacketType type, std::size_t estimate, Body&& writeBody) {
+  const std::size_t start = out.size();
+  // One allocation up front instead of regrowing as fields are appended; reserve keeps the
+  // geometric growth when many frames go into one buffer.
+  out.reserve(start + estimate);
+  Writer w(out, ByteOrder::Little);
+  w.u32(0);  // size, patched below
+  w.u16(static_cast<std::uint16_t>(type));
+  auto r = writeBody(w);
+  if (!r) {
+    out.resize(start);
+    return r;
+  }
+  const std::size_t size = out.size() - start - kSizeFieldBytes;
+  if (size > 0xFFFFFFFFu) {
+    out.resize(start);
+    return makeError(ErrorCode::LimitExceeded, "a frame cannot hold more than 4 GiB");
+  }
+  w.patchU32(start, static_cast<std::uint32_t>(size));
+  return {};
+}
+
+// The packet of type T in `out`: the one already there (its strings and vectors keep their
+// capacity) or a new one.
+template <class T>
+T& reuseOrEmplace(Packet& out) {
+  if (auto* p = std::get_if<T>(&out)) return *p;
+  return out.emplace<T>();
+}
+
+// Every field is assigned: a reused packet keeps nothing of the previous frame but capacity.
+void readInvoke(Reader& in, const TypeRegistry& types, InvokePacket& p) {
+  in.qstring(p.name);
+  p.call = static_cast<InvokeCall>(in.i32());
+  p.index = in.i32();
+  p.args.clear();
+  readValues(in, types, p.args);
+  p.serialId = in.i32();
+  p.propertyIndex = in.i32();
+}
+
+void readInvokeReply(Reader& in, const TypeRegistry& types, InvokeReplyPacket& p) {
+  in.qstring(p.name);
+  p.serialId = in.i32();
+  p.value = decodeVariantValue(in, types);
+}
+
 // Fills `out` in place (each packet type is built once, not moved through temporaries); errors
 // are left in `in`.
 void readBody(Reader& in, PacketType type, TypeRegistry& types, Packet& out) {
-  // Every type but ObjectList carries the object name first.
+  // The packets of every call reuse what `out` holds.
+  if (type == PacketType::InvokePacket) return readInvoke(in, types, reuseOrEmplace<InvokePacket>(out));
+  if (type == PacketType::InvokeReplyPacket) {
+    return readInvokeReply(in, types, reuseOrEmplace<InvokeReplyPacket>(out));
+  }
+  // Every other type but ObjectList carries the object name first.
   std::string name = type == PacketType::ObjectList ? std::string() : in.qstring().data;
   switch (type) {
     case PacketType::Handshake:
@@ -256,23 +323,8 @@ void readBody(Reader& in, PacketType type, TypeRegistry& types, Packet& out) {
     case PacketType::RemoveObject:
       out.emplace<RemoveObject>().name = std::move(name);
       return;
-    case PacketType::InvokePacket: {
-      auto& p = out.emplace<InvokePacket>();
-      p.name = std::move(name);
-      p.call = static_cast<InvokeCall>(in.i32());
-      p.index = in.i32();
-      readValues(in, types, p.args);
-      p.serialId = in.i32();
-      p.propertyIndex = in.i32();
-      return;
-    }
-    case PacketType::InvokeReplyPacket: {
-      auto& p = out.emplace<InvokeReplyPacket>();
-      p.name = std::move(name);
-      p.serialId = in.i32();
-      p.value = decodeVariantValue(in, types);
-      return;
-    }
+    case PacketType::InvokePacket:
+    case PacketType::InvokeReplyPacket:  // read above
     case PacketType::PropertyChangePacket: {
       auto& p = out.emplace<PropertyChangePacket>();
       p.name = std::move(name);
@@ -355,24 +407,49 @@ PacketType packetType(const Packet& packet) {
 }
 
 Result<void> encodePacket(std::string& out, const Packet& packet, const TypeRegistry& types) {
-  const std::size_t start = out.size();
-  // One allocation up front instead of regrowing as fields are appended; reserve keeps the
-  // geometric growth when many frames go into one buffer.
-  out.reserve(start + estimatedFrameBytes(packet));
-  Writer w(out, ByteOrder::Little);
-  w.u32(0);  // size, patched below
-  w.u16(static_cast<std::uint16_t>(packetType(packet)));
-  auto r = writeBody(w, packet, types);
-  if (!r) {
-    out.resize(start);
-    return r;
+  return encodeFrame(out, packetType(packet), estimatedFrameBytes(packet),
+                     [&](Writer& w) { return writeBody(w, packet, types); });
+}
+
+Result<void> encodePacket(std::string& out, const InvokePacket& packet, const TypeRegistry& types) {
+  return encodeFrame(out, PacketType::InvokePacket,
+                     kFixed + 2 * packet.name.size() + kPerValue * packet.args.size(),
+                     [&](Writer& w) { return writeInvokeBody(w, packet, types); });
+}
+
+Result<void> encodeInvokeReply(std::string& out,
+                               std::string_view name,
+                               std::int32_t serialId,
+                               const Value& value,
+                               const TypeRegistry& types) {
+  return encodeFrame(out, PacketType::InvokeReplyPacket, kFixed + 2 * name.size() + kPerValue,
+                     [&](Writer& w) { return writeInvokeReplyBody(w, name, serialId, value, types); });
+}
+
+Result<void> decodePacketInto(std::string_view frame,
+                              TypeRegistry& types,
+                              const Limits& limits,
+                              Packet& out) {
+  Reader in(frame, ByteOrder::Little, limits, kSizeFieldBytes);
+  const std::uint16_t raw = in.u16();
+  if (!in.ok()) return in.takeError();
+  if (raw == 0 || raw > static_cast<std::uint16_t>(PacketType::Pong)) {
+    return makeError(ErrorCode::Malformed, "unknown packet type " + std::to_string(raw),
+                     kSizeFieldBytes);
   }
-  const std::size_t size = out.size() - start - kSizeFieldBytes;
-  if (size > 0xFFFFFFFFu) {
-    out.resize(start);
-    return makeError(ErrorCode::LimitExceeded, "a frame cannot hold more than 4 GiB");
+  const auto type = static_cast<PacketType>(raw);
+  readBody(in, type, types, out);
+  if (!in.ok()) {
+    Error e = in.takeError();
+    e.reason = std::string(packetTypeName(type)) + ": " + e.reason;
+    return e;
   }
-  w.patchU32(start, static_cast<std::uint32_t>(size));
+  if (!in.atEnd()) {
+    return makeError(ErrorCode::Malformed,
+                     std::to_string(in.remaining()) + " trailing bytes after the " +
+                         packetTypeName(type) + " body",
+                     in.offset());
+  }
   return {};
 }
 
@@ -380,27 +457,7 @@ Result<Packet> decodePacket(std::string_view frame, TypeRegistry& types, const L
   // The packet is decoded straight into the result, the one object every path returns (so the
   // compiler constructs it in the caller: no moves of the packet on the success path).
   Result<Packet> result{Packet{Ping{}}};  // a cheap placeholder until readBody sets the type
-  Reader in(frame, ByteOrder::Little, limits, kSizeFieldBytes);
-  const std::uint16_t raw = in.u16();
-  if (!in.ok()) {
-    result = in.takeError();
-  } else if (raw == 0 || raw > static_cast<std::uint16_t>(PacketType::Pong)) {
-    result = makeError(ErrorCode::Malformed, "unknown packet type " + std::to_string(raw),
-                       kSizeFieldBytes);
-  } else {
-    const auto type = static_cast<PacketType>(raw);
-    readBody(in, type, types, result.value());
-    if (!in.ok()) {
-      Error e = in.takeError();
-      e.reason = std::string(packetTypeName(type)) + ": " + e.reason;
-      result = std::move(e);
-    } else if (!in.atEnd()) {
-      result = makeError(ErrorCode::Malformed,
-                         std::to_string(in.remaining()) + " trailing bytes after the " +
-                             packetTypeName(type) + " body",
-                         in.offset());
-    }
-  }
+  if (auto r = decodePacketInto(frame, types, limits, result.value()); !r) result = r.error();
   return result;
 }
 

@@ -102,11 +102,29 @@ PacketType packetType(const Packet& packet);
 /// Appends one complete frame to `out`. On failure (a value of an unknown user type) `out` is
 /// left as it was.
 Result<void> encodePacket(std::string& out, const Packet& packet, const TypeRegistry& types);
+/// The same for the two packets of every call, without building a Packet around them (the
+/// bytes are identical to those of the Packet overload).
+Result<void> encodePacket(std::string& out, const InvokePacket& packet, const TypeRegistry& types);
+/// An InvokeReplyPacket's frame from its fields: a host answers a call without copying the
+/// object name into a packet.
+Result<void> encodeInvokeReply(std::string& out,
+                               std::string_view name,
+                               std::int32_t serialId,
+                               const Value& value,
+                               const TypeRegistry& types);
 
 /// Decodes the bytes of one frame after its size field. The frame must be consumed exactly:
 /// trailing bytes, an unknown packet type or a truncated body are errors. Gadgets and enums of an
 /// InitDynamicPacket's definition are registered in `types` before its values are read.
 Result<Packet> decodePacket(std::string_view frame, TypeRegistry& types, const Limits& limits);
+/// decodePacket into an existing packet: when `out` already holds an InvokePacket or
+/// InvokeReplyPacket and the frame is one too, its strings and argument vector are reused, so a
+/// connection decodes its calls and replies without allocating for them. On failure `out` holds
+/// an unspecified packet and the error is returned.
+Result<void> decodePacketInto(std::string_view frame,
+                              TypeRegistry& types,
+                              const Limits& limits,
+                              Packet& out);
 
 /// Encodes / decodes the definition block of an InitDynamicPacket (protocol §6.2).
 void encodeDefinition(Writer& out, const ClassInterface& iface);

@@ -325,7 +325,9 @@ private:
     }
     return info;
   }
-  bool integer(Writer& w, const Value& v, int size, std::string_view typeName);
+  /// Writes `v` as an integer of `size` bytes; false (and no error yet: the caller names the
+  /// type, which costs a lookup only then) if it is not a number.
+  bool integer(Writer& w, const Value& v, int size);
   bool enumAsVariant(Writer& w, const Value& v, int size);
   bool textList(Writer& w, const Value& v, bool strings);
   bool wrapSequence(Writer& w, const Value& v, const TypeInfo& info);
@@ -336,8 +338,8 @@ private:
   Error m_error;
 };
 
-bool Encoder::integer(Writer& w, const Value& v, int size, std::string_view typeName) {
-  if (!isNumeric(v)) return wrongType(typeName, v);
+bool Encoder::integer(Writer& w, const Value& v, int size) {
+  if (!isNumeric(v)) return false;
   const std::int64_t n = v.toInt();
   switch (size) {
     case 1:
@@ -364,7 +366,7 @@ bool Encoder::enumAsVariant(Writer& w, const Value& v, int size) {
   if (size == 8) id = TypeId::LongLong;
   w.u32(static_cast<std::uint32_t>(id));
   w.u8(0);
-  return integer(w, v, size, v.typeName());
+  return integer(w, v, size) || wrongType(v.typeName(), v);
 }
 
 bool Encoder::variant(Writer& w, const Value& v) {
@@ -474,7 +476,7 @@ bool Encoder::payload(Writer& w, const Value& v, const TypeInfo& info) {
     case Kind::Builtin:
       return builtin(w, v, info.id);
     case Kind::Enum:
-      return integer(w, v, info.enumSize, info.name);
+      return integer(w, v, info.enumSize) || wrongType(info.name, v);
     case Kind::List: {
       const auto* items = v.get<Value::List>();
       if (items == nullptr) return wrongType(info.name, v);
@@ -566,7 +568,7 @@ bool Encoder::builtin(Writer& w, const Value& v, TypeId id) {
     case TypeId::SChar:
     case TypeId::LongLong:
     case TypeId::Long:
-      return integer(w, v, integerSize(id), builtinTypeName(id));
+      return integer(w, v, integerSize(id)) || wrongType(builtinTypeName(id), v);
     case TypeId::UInt:
       if (!isNumeric(v)) return wrongType("uint", v);
       w.u32(static_cast<std::uint32_t>(v.toUInt()));
@@ -1244,17 +1246,18 @@ Result<Value> decodePayload(Reader& in,
 
 bool matchesType(const Value& value, std::string_view declaredType, const TypeRegistry& types) {
   const std::string_view declared = declaredType;
+  // The common case first: a builtin value declared by its own canonical name ("int" for an
+  // int). The registry maps these names to exactly that builtin and nothing can replace them,
+  // so no lookup is needed; none of them is one of the special names checked below.
+  if (value.isValid() && !value.isUser() && declared == builtinTypeName(value.typeId())) {
+    return true;
+  }
   if (declared == detail::kVariantName) return true;
   if (declared.empty() || declared == "void") return !value.isValid();
   if (declared.starts_with("QtROSequentialContainer")) return value.isList();
   if (declared.starts_with("QtROAssociativeContainer")) return value.isPairs();
   if (declared.back() == '*') {  // QObject* / QAbstractItemModel*: a sub-object (QRO_)
     return !value.isValid() || value.typeName() == detail::kQroName;
-  }
-  // A builtin value declared by its own canonical name ("int" for an int): the registry maps
-  // these names to exactly that builtin and nothing can replace them, so skip the lookup.
-  if (value.isValid() && !value.isUser() && declared == builtinTypeName(value.typeId())) {
-    return true;
   }
   TypeInfo scratch;
   const TypeInfo* info = types.lookup(declared, scratch);

@@ -118,6 +118,26 @@ TEST(DataStream, AsciiFastPathChecksBothBytesOfEachUnit) {
   EXPECT_TRUE(big.atEnd());
 }
 
+TEST(DataStream, StringReadIntoAnExistingStringReplacesItsText) {
+  const Limits limits;
+  Writer w;
+  w.qstring(std::string_view("ab"));
+  w.nullQString();
+  w.qstring(std::string_view("z\xc3\xa9"));
+  Reader r(w.buffer(), ByteOrder::Little, limits);
+  std::string out = "previous text that is longer";
+  r.qstring(out);
+  EXPECT_EQ(out, "ab");
+  r.qstring(out);
+  EXPECT_EQ(out, "");  // null reads as empty
+  r.qstring(out);
+  EXPECT_EQ(out, "z\xc3\xa9");
+  EXPECT_TRUE(r.atEnd());
+  r.qstring(out);  // past the end: empty, and the error is kept
+  EXPECT_EQ(out, "");
+  EXPECT_FALSE(r.ok());
+}
+
 TEST(DataStream, TextRoundTripsInBothByteOrders) {
   const Limits limits;
   for (const std::string text :

@@ -412,5 +412,96 @@ TEST_F(Packets, PacketTypeNamesAreReadable) {
   EXPECT_EQ(packetType(Packet{ObjectList{}}), PacketType::ObjectList);
 }
 
+// The typed encoders are what every call and reply go through: their bytes must be the ones of
+// the Packet overload, which the Appendix A vectors pin.
+TEST_F(Packets, TypedCallAndReplyEncodersWriteTheSameBytesAsThePacketOverload) {
+  const InvokePacket call{"ControlUnit", InvokeCall::InvokeMetaMethod, 3,
+                          {Value::int32(21), Value::string("z\xc3\xa9")}, 7, -1};
+  std::string typed = "prefix";  // both append
+  ASSERT_TRUE(encodePacket(typed, call, types).ok());
+  EXPECT_EQ(toHex(typed), toHex("prefix") + encodeHex(Packet{call}));
+
+  std::string reply;
+  ASSERT_TRUE(encodeInvokeReply(reply, "ControlUnit", 7, Value::int32(42), types).ok());
+  EXPECT_EQ(toHex(reply), encodeHex(InvokeReplyPacket{"ControlUnit", 7, Value::int32(42)}));
+  int checked = 0;
+  for (const auto& v : kAppendixA) {
+    SCOPED_TRACE(v.description);
+    TypeRegistry fresh;
+    const std::string bytes = fromHex(v.hex);
+    auto p = decodePacket(std::string_view(bytes).substr(4), fresh, limits);
+    ASSERT_TRUE(p.ok());
+    std::string out;
+    ++checked;
+    if (const auto* c = std::get_if<InvokePacket>(&*p)) {
+      ASSERT_TRUE(encodePacket(out, *c, fresh).ok());
+    } else if (const auto* r = std::get_if<InvokeReplyPacket>(&*p)) {
+      ASSERT_TRUE(encodeInvokeReply(out, r->name, r->serialId, r->value, fresh).ok());
+    } else {
+      --checked;
+      continue;
+    }
+    EXPECT_EQ(toHex(out), v.hex);
+  }
+  EXPECT_GE(checked, 5);  // A6 call and reply, A7 write and notify, A10 row request and reply
+}
+
+TEST_F(Packets, TypedEncodersLeaveTheBufferAsItWasOnFailure) {
+  std::string out = "kept";
+  EXPECT_FALSE(encodeInvokeReply(out, "Lab", 1, Value::userList("Nope", {}), types).ok());
+  EXPECT_FALSE(encodePacket(out, InvokePacket{"Lab", InvokeCall::InvokeMetaMethod, 0,
+                                              {Value::userList("Nope", {})}, 1, -1},
+                            types)
+                   .ok());
+  EXPECT_EQ(out, "kept");
+}
+
+// A connection decodes every frame into the packet of the previous one: nothing of that packet
+// may show through, whatever the two were.
+TEST_F(Packets, DecodingIntoAReusedPacketGivesWhatAFreshDecodeGives) {
+  const InvokePacket big{"AMuchLongerObjectName", InvokeCall::WriteProperty, 9,
+                         {Value::string("long enough to be on the heap"), Value::int32(1),
+                          Value::boolean(true)}, 11, 4};
+  const InvokePacket small{"Lab", InvokeCall::InvokeMetaMethod, 2, {Value::int32(5)}, -1, -1};
+  const InvokeReplyPacket reply{"Lab", 3, Value::string("r")};
+  const std::vector<Packet> sequence = {Packet{big}, Packet{small}, Packet{reply}, Packet{big},
+                                        Packet{Pong{"Lab"}}, Packet{small},
+                                        Packet{InvokeReplyPacket{"X", 4, Value()}}, Packet{reply}};
+  Packet reused;
+  for (const auto& expected : sequence) {
+    std::string frame;
+    ASSERT_TRUE(encodePacket(frame, expected, types).ok());
+    ASSERT_TRUE(decodePacketInto(std::string_view(frame).substr(4), types, limits, reused).ok());
+    std::string again;
+    ASSERT_TRUE(encodePacket(again, reused, types).ok());
+    EXPECT_EQ(toHex(again), toHex(frame));
+    if (const auto* c = std::get_if<InvokePacket>(&reused)) {
+      const auto& e = std::get<InvokePacket>(expected);
+      EXPECT_EQ(c->name, e.name);
+      EXPECT_EQ(c->args, e.args);
+    }
+  }
+}
+
+TEST_F(Packets, ReusedDecodeReportsErrorsLikeAFreshOne) {
+  std::string frame;
+  ASSERT_TRUE(encodePacket(frame, InvokePacket{"Lab", InvokeCall::InvokeMetaMethod, 2,
+                                               {Value::int32(5)}, 1, -1},
+                           types)
+                  .ok());
+  Packet reused = InvokePacket{"Old", InvokeCall::InvokeMetaMethod, 1, {Value::int32(1)}, 1, -1};
+  const std::string_view body = std::string_view(frame).substr(4);
+  for (std::size_t n = 0; n < body.size(); ++n) {
+    auto fresh = decodePacket(body.substr(0, n), types, limits);
+    auto into = decodePacketInto(body.substr(0, n), types, limits, reused);
+    ASSERT_FALSE(fresh.ok()) << n;
+    ASSERT_FALSE(into.ok()) << n;
+    EXPECT_EQ(into.error().toString(), fresh.error().toString());
+  }
+  const std::string trailing = std::string(body) + "x";
+  EXPECT_EQ(decodePacketInto(trailing, types, limits, reused).error().toString(),
+            decodePacket(trailing, types, limits).error().toString());
+}
+
 }  // namespace
 }  // namespace doppel::wire
