@@ -49,6 +49,9 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
   std::vector<std::unique_ptr<Endpoint>> endpoints;
   std::map<detail::PeerConnection*, Conn> conns;
   std::map<std::string, std::weak_ptr<detail::ReplicaCore>> replicas;
+  /// The replica the last packet was for, as `replicas` named it then: reset wherever
+  /// `replicas` changes, so that it never answers differently from a search.
+  std::weak_ptr<detail::ReplicaCore> lastTarget;
   std::map<std::string, RemoteObjectInfo> directory;
   std::map<std::string, ClassInterface> childInterfaces;  ///< registerChildInterface
   Error lastError{ErrorCode::Disconnected, 0, "not connected"};
@@ -62,7 +65,10 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
 
   void replicaReleased(detail::ReplicaCore& replica) override {
     auto it = replicas.find(replica.name);
-    if (it != replicas.end() && it->second.lock().get() == &replica) replicas.erase(it);
+    if (it != replicas.end() && it->second.lock().get() == &replica) {
+      replicas.erase(it);
+      lastTarget.reset();
+    }
     if (replica.isChild) return;  // children are never added or removed by name (§6.1)
     if (replica.connection && replica.connection->isOpen())
       replica.connection->send(wire::RemoveObject{replica.name});
@@ -177,11 +183,12 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
 
   // Packets from hosts -----------------------------------------------------------------------
 
+  /// Called only through the handler addConnection() gives the connection, which holds a
+  /// reference to this Impl while it runs: callbacks may drop the Node meanwhile.
   void onPacket(detail::PeerConnection* key, wire::Packet&& packet) {
     auto it = conns.find(key);
     if (it == conns.end()) return;
     Conn& conn = it->second;
-    auto keep = shared_from_this();
     if (!conn.greeted) {
       const auto* hello = std::get_if<wire::Handshake>(&packet);
       if (!hello || hello->version != wire::kProtocolVersion) {
@@ -264,7 +271,10 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
     std::weak_ptr<Impl> weak = weak_from_this();
     return {types, options.limits, conn.childClasses, childInterfaces,
             [weak](const std::shared_ptr<detail::ReplicaCore>& core) {
-              if (auto self = weak.lock()) self->replicas[core->name] = core;
+              if (auto self = weak.lock()) {
+                self->replicas[core->name] = core;
+                self->lastTarget.reset();
+              }
             }};
   }
 
@@ -292,10 +302,15 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
 
   std::shared_ptr<detail::ReplicaCore> attachedReplica(detail::PeerConnection* key,
                                                        const std::string& name) {
+    // Packets come in runs for one object (a call's replies, a stream of changes), and one
+    // name compare is cheaper than a search of `replicas`.
+    if (auto last = lastTarget.lock(); last && last->connection == key && last->name == name)
+      return last;
     auto it = replicas.find(name);
     if (it == replicas.end()) return nullptr;
     auto core = it->second.lock();
     if (!core || core->connection != key) return nullptr;
+    lastTarget = core;
     return core;
   }
 
@@ -374,6 +389,7 @@ struct Node::Impl : detail::NodeLink, std::enable_shared_from_this<Node::Impl> {
                                                 [](const PropertyDef& p) { return p.persisted; });
     if (persisted && options.store) (void)persistReplica(*replica, options.store);
     replicas[name] = core;
+    lastTarget.reset();
     tryAttach(*core);
     return replica;
   }
@@ -412,6 +428,7 @@ Node::~Node() {
   for (auto& [name, weak] : m_impl->replicas)
     if (auto core = weak.lock()) cores.push_back(std::move(core));
   m_impl->replicas.clear();
+  m_impl->lastTarget.reset();
   for (auto& core : cores) core->detach(gone);
   for (auto& [key, conn] : m_impl->conns) conn.peer->close(gone);
   for (auto& e : m_impl->endpoints) {

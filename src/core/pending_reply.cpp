@@ -9,7 +9,7 @@ namespace doppel {
 
 namespace detail {
 
-void ReplyState::finish(Value v) {
+void ReplyState::finish(Value&& v) {
   if (finished) return;
   value = std::move(v);
   complete();
@@ -24,11 +24,10 @@ void ReplyState::fail(Error e) {
 void ReplyState::complete() {
   finished = true;
   if (!firstCallback) return;
-  auto self = shared_from_this();
-  loop.post([self] {
+  loop.post([self = shared_from_this()]() mutable {
     auto first = std::exchange(self->firstCallback, nullptr);
     auto more = std::move(self->moreCallbacks);
-    const PendingReply reply(self);
+    const PendingReply reply(std::move(self));
     first(reply);
     for (auto& fn : more) fn(reply);
   });

@@ -50,6 +50,25 @@ bool declaredTypeMatches(const NodeLink& link, const EnumType* e, const Value& v
   return link.valueMatches(value, type);
 }
 
+/// The builtin type `declared` is the canonical name of ("int", not "qint32"), or Invalid. For
+/// these names wire::matchesType accepts exactly a value of that builtin type, whatever the
+/// registry holds; the names it treats specially are not builtin names.
+TypeId canonicalBuiltin(const std::string& declared) {
+  const TypeId id = builtinTypeId(declared);
+  if (id == TypeId::Invalid || id == TypeId::User || builtinTypeName(id) != declared)
+    return TypeId::Invalid;
+  return id;
+}
+
+/// Whether `value` may be passed as parameter `i` of `method`, whose type is `type`.
+bool argumentMatches(const ReplicaCore& core, const ParamType& type, const Value& value,
+                     const MethodDef& method, std::size_t i) {
+  if (core.node.expired()) return false;  // no node, no type registry: nothing is sent anyway
+  if (type.builtin != TypeId::Invalid && value.typeId() == type.builtin) return true;
+  auto link = core.node.lock();
+  return link && declaredTypeMatches(*link, type.enumType, value, method.params[i].type);
+}
+
 EnumType makeEnumType(const ClassInterface& iface, const EnumDef& e) {
   EnumType out;
   out.typeName = iface.typeName.empty() ? e.name : iface.typeName + "::" + e.name;
@@ -64,6 +83,8 @@ EnumType makeEnumType(const ClassInterface& iface, const EnumDef& e) {
 void ReplicaCore::interfaceChanged() {
   enumTypes.clear();
   methodTypeCache.clear();
+  lastMethodName.clear();
+  lastMethod = -1;
 }
 
 void ReplicaCore::makeEnumTypes() {
@@ -80,19 +101,32 @@ const EnumType* ReplicaCore::enumType(std::string_view declaredType) {
   return &enumTypes[static_cast<std::size_t>(e - iface.enums.data())];
 }
 
-const MethodTypes& ReplicaCore::methodTypes(int index) {
-  if (methodTypeCache.size() != iface.methods.size()) {
-    makeEnumTypes();  // first: making them drops methodTypeCache
-    methodTypeCache.clear();
-    methodTypeCache.reserve(iface.methods.size());
-    for (const auto& method : iface.methods) {
-      MethodTypes types;
-      for (const auto& param : method.params) types.params.push_back(enumType(param.type));
-      types.result = enumType(method.returnType);
-      methodTypeCache.push_back(std::move(types));
+void ReplicaCore::makeMethodTypes() {
+  makeEnumTypes();  // first: making them drops methodTypeCache
+  methodTypeCache.clear();
+  methodTypeCache.reserve(iface.methods.size());
+  for (const auto& method : iface.methods) {
+    MethodTypes types;
+    for (const auto& param : method.params) {
+      ParamType type;
+      type.enumType = enumType(param.type);
+      if (type.enumType == nullptr) type.builtin = canonicalBuiltin(param.type);
+      types.params.push_back(type);
     }
+    types.result = enumType(method.returnType);
+    types.returnsValue = method.returnsValue();
+    methodTypeCache.push_back(std::move(types));
   }
-  return methodTypeCache[static_cast<std::size_t>(index)];
+}
+
+int ReplicaCore::methodIndex(std::string_view nameOrSignature) {
+  if (lastMethod >= 0 && nameOrSignature == lastMethodName) return lastMethod;
+  const int index = iface.methodIndex(nameOrSignature);
+  if (index >= 0) {
+    lastMethodName = nameOrSignature;
+    lastMethod = index;
+  }
+  return index;
 }
 
 ReplicaCore::~ReplicaCore() { stopTimers(); }
@@ -178,7 +212,7 @@ std::deque<ReplicaCore::Pending>::iterator ReplicaCore::findPending(std::int32_t
                       [serial](const Pending& call) { return call.serial == serial; });
 }
 
-void ReplicaCore::applyReply(std::int32_t serial, Value value) {
+void ReplicaCore::applyReply(std::int32_t serial, Value&& value) {
   auto it = findPending(serial);
   if (it == pending.end()) return;  // timed out already, or not ours
   auto reply = std::move(it->reply);
@@ -212,6 +246,15 @@ bool ReplicaCore::send(const wire::Packet& packet) {
   if (!connection || !connection->isOpen()) return false;
   connection->send(packet);
   return true;
+}
+
+void ReplicaCore::sendCall(int method, std::vector<Value> args, std::int32_t serial) {
+  callPacket.index = method;
+  callPacket.args = std::move(args);
+  callPacket.serialId = serial;
+  if (connection && connection->isOpen()) connection->send(callPacket);
+  // The packet lives as long as the replica, the arguments (maybe large) only as long as the call.
+  callPacket.args = std::vector<Value>();
 }
 
 std::int32_t ReplicaCore::takeSerial() {
@@ -338,26 +381,26 @@ Result<void> Replica::setProperty(std::string_view name, Value value) {
 
 PendingReply Replica::call(std::string_view nameOrSignature, std::vector<Value> args) {
   auto& core = *m_core;
-  const int index = core.iface.methodIndex(nameOrSignature);
+  const int index = core.methodIndex(nameOrSignature);
   if (index < 0) {
     return PendingReply::failed(
         core.loop, makeError(ErrorCode::UnknownName, "no slot \"" + std::string(nameOrSignature) +
                                                          "\" in \"" + core.name + "\""));
   }
+  // The method's own definition is read only to report an error: `types` has the rest.
   const auto& method = core.iface.methods[static_cast<std::size_t>(index)];
-  if (args.size() != method.params.size()) {
+  const detail::MethodTypes& types = core.methodTypes(index);
+  if (args.size() != types.params.size()) {
     return PendingReply::failed(
         core.loop, makeError(ErrorCode::WrongType, method.signature() + " takes " +
                                                        std::to_string(method.params.size()) +
                                                        " arguments, got " +
                                                        std::to_string(args.size())));
   }
-  auto link = core.node.lock();
-  const detail::MethodTypes& types = core.methodTypes(index);
   for (std::size_t i = 0; i < args.size(); ++i) {
-    const detail::EnumType* enumType = types.params[i];
-    if (enumType != nullptr) args[i] = detail::toEnum(args[i], *enumType);
-    if (!link || !detail::declaredTypeMatches(*link, enumType, args[i], method.params[i].type)) {
+    const detail::ParamType& type = types.params[i];
+    if (type.enumType != nullptr) args[i] = detail::toEnum(args[i], *type.enumType);
+    if (!detail::argumentMatches(core, type, args[i], method, i)) {
       return PendingReply::failed(
           core.loop, makeError(ErrorCode::WrongType,
                                "argument " + std::to_string(i + 1) + " of " + method.signature() +
@@ -370,25 +413,24 @@ PendingReply Replica::call(std::string_view nameOrSignature, std::vector<Value> 
         core.loop, makeError(ErrorCode::Disconnected, "\"" + core.name + "\" is not connected"));
   }
   auto state = std::make_shared<detail::ReplyState>(core.loop);
-  if (!method.returnsValue()) {
+  PendingReply reply(state);
+  if (!types.returnsValue) {
     // Qt answers void slots only when asked; like Qt's replicas we do not ask.
-    core.send(wire::InvokePacket{core.name, wire::InvokeCall::InvokeMetaMethod, index,
-                                 std::move(args), -1, -1});
+    core.sendCall(index, std::move(args), -1);
     state->finish(Value());
-    return PendingReply(state);
+    return reply;
   }
   if (core.pending.size() >= core.maxPendingCalls) {
     state->fail(makeError(ErrorCode::LimitExceeded,
                           std::to_string(core.pending.size()) + " calls to \"" + core.name +
                               "\" are already waiting for replies"));
-    return PendingReply(state);
+    return reply;
   }
   const std::int32_t serial = core.takeSerial();
-  core.pending.push_back({serial, state, core.loop.now() + core.callTimeout, index});
-  core.send(wire::InvokePacket{core.name, wire::InvokeCall::InvokeMetaMethod, index,
-                               std::move(args), serial, -1});
+  core.pending.push_back({serial, std::move(state), core.loop.now() + core.callTimeout, index});
+  core.sendCall(index, std::move(args), serial);
   core.armCallTimer();
-  return PendingReply(state);
+  return reply;
 }
 
 std::shared_ptr<Replica> Replica::child(int propertyIndex) const {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "doppel/event_loop.h"
@@ -25,7 +26,9 @@ class PeerConnection;
 struct ReplyState : std::enable_shared_from_this<ReplyState> {
   explicit ReplyState(EventLoop& l) : loop(l) {}
 
-  void finish(Value v);
+  /// By rvalue reference: a reply's value is moved once, from the packet into the state, not
+  /// once more for every function it passes on the way.
+  void finish(Value&& v);
   void fail(Error e);
 
   EventLoop& loop;
@@ -50,10 +53,19 @@ struct EnumType {
   bool unsignedKeys = false;  ///< a key exceeds the signed maximum of `size` bytes
 };
 
-/// The enum types of one method's parameters and result; null where the type is not an enum.
+/// A method parameter's declared type, as checking an argument needs it.
+struct ParamType {
+  const EnumType* enumType = nullptr;  ///< the enum it names, or null
+  /// The builtin type it names by its canonical name ("int", "QString"), else Invalid. A value
+  /// of exactly that builtin type passes without asking the type registry.
+  TypeId builtin = TypeId::Invalid;
+};
+
+/// What a call of one method needs to know of it, worked out once per interface.
 struct MethodTypes {
-  std::vector<const EnumType*> params;
-  const EnumType* result = nullptr;
+  std::vector<ParamType> params;  ///< one per parameter
+  const EnumType* result = nullptr;  ///< the enum the result is, or null
+  bool returnsValue = false;         ///< MethodDef::returnsValue()
 };
 
 /// What a replica needs from its node (implemented by Node::Impl).
@@ -68,7 +80,9 @@ struct NodeLink {
 };
 
 struct ReplicaCore : std::enable_shared_from_this<ReplicaCore> {
-  ReplicaCore(EventLoop& l, std::string n, bool isDynamic) : loop(l), name(std::move(n)), dynamic(isDynamic) {}
+  ReplicaCore(EventLoop& l, std::string n, bool isDynamic) : loop(l), name(std::move(n)), dynamic(isDynamic) {
+    callPacket.name = name;
+  }
   ~ReplicaCore();
 
   struct Pending {
@@ -107,6 +121,13 @@ struct ReplicaCore : std::enable_shared_from_this<ReplicaCore> {
   void makeEnumTypes();
   std::vector<EnumType> enumTypes;             ///< parallel to iface.enums
   std::vector<MethodTypes> methodTypeCache;    ///< parallel to iface.methods
+  /// The last name or signature call() looked up, and its index: an application calls the
+  /// same few slots again and again, and one string compare is cheaper than searching them.
+  std::string lastMethodName;
+  int lastMethod = -1;
+  /// The InvokePacket sendCall() sends, kept between calls so that a call does not copy the
+  /// object name into a new packet; its arguments are dropped once it is sent.
+  wire::InvokePacket callPacket;
 
   /// Child objects (protocol §11.1, child_replicas.h): a child replica is fed by its parent's
   /// QRO_ values and shares its connection; it never sends AddObject or RemoveObject.
@@ -117,15 +138,22 @@ struct ReplicaCore : std::enable_shared_from_this<ReplicaCore> {
   void interfaceChanged();
   /// The enum `declaredType` names in `iface` ("Mode", "Lab::Mode"), or null.
   const EnumType* enumType(std::string_view declaredType);
-  /// The enum types of method `index` (a valid index into iface.methods).
-  const MethodTypes& methodTypes(int index);
+  /// What a call of method `index` (a valid index into iface.methods) needs. Inline: every
+  /// call and every reply asks, and the cache is nearly always there.
+  const MethodTypes& methodTypes(int index) {
+    if (methodTypeCache.size() != iface.methods.size()) makeMethodTypes();
+    return methodTypeCache[static_cast<std::size_t>(index)];
+  }
+  void makeMethodTypes();
+  /// iface.methodIndex(nameOrSignature), remembering the last answer.
+  int methodIndex(std::string_view nameOrSignature);
 
   void setState(ReplicaState next);
   /// Init or InitDynamic arrived: take the values, become Valid, report what moved.
   void applyInit(std::vector<Value> newValues);
   void applyPropertyChange(int index, Value value);
   void applySignal(int index, std::vector<Value> args, int propertyIndex);
-  void applyReply(std::int32_t serial, Value value);
+  void applyReply(std::int32_t serial, Value&& value);
   /// The waiting call with `serial`, or pending.end().
   std::deque<Pending>::iterator findPending(std::int32_t serial);
   /// The connection went away or the host removed the object.
@@ -133,6 +161,8 @@ struct ReplicaCore : std::enable_shared_from_this<ReplicaCore> {
 
   /// Sends a packet on the attached connection; false when not attached.
   bool send(const wire::Packet& packet);
+  /// Sends an InvokeMetaMethod of `method` (serial -1: no reply wanted) if attached.
+  void sendCall(int method, std::vector<Value> args, std::int32_t serial);
   std::int32_t takeSerial();
   void armCallTimer();
   void expireCalls();
