@@ -198,7 +198,9 @@ TEST_F(GatewayTest, SessionWithoutConnectionIsReapedAfterGrace) {
 TEST_F(GatewayTest, OpenWebSocketOutlivesGraceButNotTheIdleTimeout) {
   GatewayOptions o;
   o.grace = 200ms;
-  o.idleTimeout = 3000ms;  // room for a slow (sanitized) session start before the first report
+  // Room for a slow session start (a sanitized build on a loaded CI machine) before the first
+  // report: a CI run under ASan with other tests in parallel once took over 5 s here.
+  o.idleTimeout = 5000ms;
   start(o);
   const std::string a = newSession();
   const int ws = test::connectLoopback(m_gateway->port());
@@ -213,13 +215,13 @@ TEST_F(GatewayTest, OpenWebSocketOutlivesGraceButNotTheIdleTimeout) {
     const ssize_t n = ::recv(ws, buffer, sizeof buffer, MSG_DONTWAIT);
     if (n > 0) got.append(buffer, static_cast<std::size_t>(n));
     return got.find("\r\n\r\n") != std::string::npos;
-  }));
+  }, 20s));
   EXPECT_EQ(got.rfind("HTTP/1.1 101", 0), 0u) << got;
   ASSERT_TRUE(waitFor([&] { return session(a)->connections == 1; }));
   pump(600ms);  // three times the grace: the open connection keeps it
   EXPECT_EQ(session(a)->state, Session::State::Running);
   // Nothing but silence from this browser: ended at the idle timeout.
-  ASSERT_TRUE(waitFor([&] { return session(a)->state == Session::State::Ended; }, 10s));
+  ASSERT_TRUE(waitFor([&] { return session(a)->state == Session::State::Ended; }, 20s));
   EXPECT_EQ(session(a)->endKind, "idle");
   ::close(ws);
 }
