@@ -483,6 +483,15 @@ def build_rows(median, failed, rounds):
     return rows
 
 
+def print_md_table(head, body, out):
+    """A Markdown table with columns padded to their widest cell."""
+    w = [max(len(str(x[i])) for x in [head] + body) for i in range(len(head))]
+    print("| " + " | ".join(str(c).ljust(n) for c, n in zip(head, w)) + " |", file=out)
+    print("|" + "|".join("-" * (n + 2) for n in w) + "|", file=out)
+    for b in body:
+        print("| " + " | ".join(str(c).ljust(n) for c, n in zip(b, w)) + " |", file=out)
+
+
 def print_event_loop_floor(rounds, median, out):
     """The floor with its client waiting in epoll_wait() then reading, beside the floor proper:
     the part of doppel's ratio that any event loop pays on this machine."""
@@ -503,11 +512,7 @@ def print_event_loop_floor(rounds, median, out):
     print(file=out)
     print("the floor with an event loop's wait (context, not a target: doppel's and Qt's clients "
           "wait in epoll_wait/ppoll, then read):", file=out)
-    w = [max(len(str(x[i])) for x in [head] + body) for i in range(len(head))]
-    print("| " + " | ".join(c.ljust(n) for c, n in zip(head, w)) + " |", file=out)
-    print("|" + "|".join("-" * (n + 2) for n in w) + "|", file=out)
-    for b in body:
-        print("| " + " | ".join(str(c).ljust(n) for c, n in zip(b, w)) + " |", file=out)
+    print_md_table(head, body, out)
 
 
 def print_table(rows, median, info, config, errors, out=sys.stdout):
@@ -576,11 +581,7 @@ def print_table(rows, median, info, config, errors, out=sys.stdout):
         print(file=out)
         print("CPU per operation, client + host (us; from getrusage and /proc/PID/stat, so robust "
               "when the machine is busy):", file=out)
-        cw = [max(len(str(x[i])) for x in [ch] + cb) for i in range(len(ch))]
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(ch, cw)) + " |", file=out)
-        print("|" + "|".join("-" * (w + 2) for w in cw) + "|", file=out)
-        for b in cb:
-            print("| " + " | ".join(str(c).ljust(w) for c, w in zip(b, cw)) + " |", file=out)
+        print_md_table(ch, cb, out)
 
     cross = {k: median[k] for k in ("doppel_to_qt", "qt_to_doppel") if k in median}
     if cross:
@@ -594,11 +595,7 @@ def print_table(rows, median, info, config, errors, out=sys.stdout):
                 continue
             cb.append([label] + [fmt_value(median.get(i, {}).get(key), unit)
                                  for i in ("qt", "doppel_to_qt", "qt_to_doppel", "doppel")])
-        cw = [max(len(str(x[i])) for x in [ch] + cb) for i in range(len(ch))]
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(ch, cw)) + " |", file=out)
-        print("|" + "|".join("-" * (w + 2) for w in cw) + "|", file=out)
-        for b in cb:
-            print("| " + " | ".join(str(c).ljust(w) for c, w in zip(b, cw)) + " |", file=out)
+        print_md_table(ch, cb, out)
     if errors:
         print(file=out)
         print(f"{len(errors)} error(s):", file=out)
