@@ -137,21 +137,21 @@ int resolveNotify(const ClassInterface& c, const Text& notify) {
 constexpr std::size_t kFixed = 64;  // size, type, name length, ints, one value header
 constexpr std::size_t kPerValue = 24;
 
+std::size_t estimatedFrameBytes(std::string_view name, std::size_t values) {
+  return kFixed + 2 * name.size() + kPerValue * values;
+}
+
 std::size_t estimatedFrameBytes(const Packet& packet) {
   return std::visit(
       Overloaded{
           [](const Handshake& p) { return kFixed + 2 * p.version.size(); },
           [](const ObjectList& p) { return kFixed + kFixed * p.objects.size(); },
-          [](const InitPacket& p) {
-            return kFixed + 2 * p.name.size() + kPerValue * p.values.size();
-          },
+          [](const InitPacket& p) { return estimatedFrameBytes(p.name, p.values.size()); },
           [](const InitDynamicPacket& p) {
-            return 8 * kFixed + 2 * p.name.size() + kPerValue * p.values.size();
+            return 7 * kFixed + estimatedFrameBytes(p.name, p.values.size());
           },
-          [](const InvokePacket& p) {
-            return kFixed + 2 * p.name.size() + kPerValue * p.args.size();
-          },
-          [](const auto& p) { return kFixed + 2 * p.name.size() + kPerValue; },
+          [](const InvokePacket& p) { return estimatedFrameBytes(p.name, p.args.size()); },
+          [](const auto& p) { return estimatedFrameBytes(p.name, 1); },
       },
       packet);
 }
@@ -324,7 +324,8 @@ void readBody(Reader& in, PacketType type, TypeRegistry& types, Packet& out) {
       out.emplace<RemoveObject>().name = std::move(name);
       return;
     case PacketType::InvokePacket:
-    case PacketType::InvokeReplyPacket:  // read above
+    case PacketType::InvokeReplyPacket:  // read above, before the name
+      return;
     case PacketType::PropertyChangePacket: {
       auto& p = out.emplace<PropertyChangePacket>();
       p.name = std::move(name);
@@ -413,7 +414,7 @@ Result<void> encodePacket(std::string& out, const Packet& packet, const TypeRegi
 
 Result<void> encodePacket(std::string& out, const InvokePacket& packet, const TypeRegistry& types) {
   return encodeFrame(out, PacketType::InvokePacket,
-                     kFixed + 2 * packet.name.size() + kPerValue * packet.args.size(),
+                     estimatedFrameBytes(packet.name, packet.args.size()),
                      [&](Writer& w) { return writeInvokeBody(w, packet, types); });
 }
 
@@ -422,7 +423,7 @@ Result<void> encodeInvokeReply(std::string& out,
                                std::int32_t serialId,
                                const Value& value,
                                const TypeRegistry& types) {
-  return encodeFrame(out, PacketType::InvokeReplyPacket, kFixed + 2 * name.size() + kPerValue,
+  return encodeFrame(out, PacketType::InvokeReplyPacket, estimatedFrameBytes(name, 1),
                      [&](Writer& w) { return writeInvokeReplyBody(w, name, serialId, value, types); });
 }
 
