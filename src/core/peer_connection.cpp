@@ -23,6 +23,11 @@ void releaseValues(wire::Packet& packet) {
     packet.emplace<wire::Ping>();
   }
 }
+
+void logEncodeFailure(std::string_view component, wire::PacketType type, const Error& error) {
+  log(LogLevel::Error, component,
+      std::string("cannot encode ") + wire::packetTypeName(type) + ": " + error.toString());
+}
 }  // namespace
 
 PeerConnection::PeerConnection(ChannelPtr channel,
@@ -102,9 +107,7 @@ void PeerConnection::sendInvokeReply(std::string_view name,
 
 void PeerConnection::finishSend(const Result<void>& encoded, wire::PacketType type) {
   if (!encoded) {
-    log(LogLevel::Error, m_component,
-        std::string("cannot encode ") + wire::packetTypeName(type) + ": " +
-            encoded.error().toString());
+    logEncodeFailure(m_component, type, encoded.error());
     return;
   }
   queueSendBuffer();
@@ -150,9 +153,7 @@ bool appendFrames(std::string& out,
   const std::size_t start = out.size();
   for (const auto* p : packets) {
     if (auto r = wire::encodePacket(out, *p, types); !r) {
-      log(LogLevel::Error, component,
-          std::string("cannot encode ") + wire::packetTypeName(wire::packetType(*p)) + ": " +
-              r.error().toString());
+      logEncodeFailure(component, wire::packetType(*p), r.error());
       out.resize(start);  // all or nothing: a change never goes without its notify signal
       return false;
     }
