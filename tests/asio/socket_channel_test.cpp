@@ -741,6 +741,44 @@ TEST_F(SocketTest, DataBeforeStartIsReadAfterStartAndNeverInline) {
   EXPECT_EQ(end.received, std::string(2000, 'z'));
 }
 
+// A request-reply exchange, where every read empties the socket: tempting to wait for the next
+// arrival without trying a read first (see docs/benchmarks.md, run 8), but with edge-triggered
+// epoll a wake-up that brings the last message and the peer's close together comes only once.
+
+TEST_F(SocketTest, ARequestReplyExchangeDeliversEveryMessageOnce) {
+  auto pair = socketPair();
+  End end{std::move(pair.first)};
+  LocalSocket& peer = pair.second;
+  end.start();
+  for (int i = 0; i < 200; ++i) {
+    const std::string message = "message " + std::to_string(i) + ";";
+    net::write(peer, net::buffer(message));
+    const std::size_t expected = end.received.size() + message.size();
+    ASSERT_TRUE(runFor([&] { return end.received.size() >= expected; })) << "message " << i;
+  }
+  std::string all;
+  for (int i = 0; i < 200; ++i) all += "message " + std::to_string(i) + ";";
+  EXPECT_EQ(end.received, all);
+  EXPECT_EQ(end.reads, 200);
+}
+
+TEST_P(TransportTest, ALastMessageAndTheCloseThatFollowsItAreBothSeen) {
+  auto [clientChannel, serverChannel] = connectPair(url());
+  End client{std::move(clientChannel)};
+  End server{std::move(serverChannel)};
+  ASSERT_TRUE(client.channel && server.channel);
+  server.start();
+  client.start();
+  client.channel->send(bytes("ping"));
+  ASSERT_TRUE(runFor([&] { return server.received == "ping"; }));
+  // Both reach the server before its loop looks again: one wake-up reports data and close.
+  client.channel->send(bytes("last words"));
+  client.channel.reset();
+  ASSERT_TRUE(runFor([&] { return server.closed.has_value(); }));
+  EXPECT_EQ(server.received, "pinglast words");
+  EXPECT_EQ(server.closed->code, ErrorCode::Disconnected) << server.closed->toString();
+}
+
 // ---- tcp ----------------------------------------------------------------------------------
 
 TEST_F(SocketTest, ListeningOnPortZeroReportsTheRealPort) {
