@@ -5,6 +5,7 @@
 #include "doppel/host.h"
 #include "doppel/log.h"
 #include "doppel/node.h"
+#include "support/log_capture.h"
 #include "support/manual_loop.h"
 #include "wire/child_value.h"
 #include "wire/packets.h"
@@ -14,6 +15,7 @@ namespace doppel {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::LogCapture;
 using testing::ManualLoop;
 
 constexpr const char* kUrl = "tcp://127.0.0.1:3000";
@@ -44,22 +46,6 @@ ClassInterface labInterface() {
       .slot("replaceChild")
       .build();
 }
-
-class LogCapture {
-public:
-  LogCapture() {
-    setLogSink([this](LogLevel, std::string_view component, std::string_view message) {
-      lines.push_back(std::string(component) + ": " + std::string(message));
-    });
-  }
-  ~LogCapture() { setLogSink({}); }
-  bool contains(std::string_view needle) const {
-    for (const auto& l : lines)
-      if (l.find(needle) != std::string::npos) return true;
-    return false;
-  }
-  std::vector<std::string> lines;
-};
 
 /// A Child source with its Grand, and slots that behave like the interop host's.
 struct ChildTree {

@@ -8,6 +8,7 @@
 #include "doppel/host.h"
 #include "doppel/log.h"
 #include "doppel/node.h"
+#include "support/log_capture.h"
 #include "support/manual_loop.h"
 #include "wire/packets.h"
 
@@ -15,6 +16,7 @@ namespace doppel {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::LogCapture;
 using testing::ManualLoop;
 
 constexpr const char* kUrl = "tcp://127.0.0.1:1001";
@@ -37,22 +39,6 @@ std::unique_ptr<Source> makeCounter(int tag) {
   }));
   return s;
 }
-
-class LogCapture {
-public:
-  LogCapture() {
-    setLogSink([this](LogLevel, std::string_view, std::string_view message) {
-      lines.emplace_back(message);
-    });
-  }
-  ~LogCapture() { setLogSink({}); }
-  bool contains(std::string_view needle) const {
-    for (const auto& l : lines)
-      if (l.find(needle) != std::string::npos) return true;
-    return false;
-  }
-  std::vector<std::string> lines;
-};
 
 class HostCallsTest : public ::testing::Test {
 protected:

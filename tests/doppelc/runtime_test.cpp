@@ -12,11 +12,13 @@
 #include "doppel/model_replica.h"
 #include "doppel/node.h"
 #include "rep_library_merged.h"
+#include "support/log_capture.h"
 #include "support/manual_loop.h"
 
 namespace {
 
 using namespace std::chrono_literals;
+using doppel::testing::LogCapture;
 using doppel::testing::ManualLoop;
 
 constexpr const char* kUrl = "tcp://127.0.0.1:4100";
@@ -39,22 +41,6 @@ public:
 class Library : public LibrarySimpleSource {
 public:
   void touch() override { setCount(count() + 1); }
-};
-
-class LogCapture {
-public:
-  LogCapture() {
-    doppel::setLogSink([this](doppel::LogLevel, std::string_view, std::string_view message) {
-      lines.emplace_back(message);
-    });
-  }
-  ~LogCapture() { doppel::setLogSink({}); }
-  bool contains(std::string_view needle) const {
-    for (const auto& l : lines)
-      if (l.find(needle) != std::string::npos) return true;
-    return false;
-  }
-  std::vector<std::string> lines;
 };
 
 class GeneratedRuntimeTest : public ::testing::Test {

@@ -7,6 +7,7 @@
 #include "doppel/host.h"
 #include "doppel/log.h"
 #include "doppel/node.h"
+#include "support/log_capture.h"
 #include "support/manual_loop.h"
 #include "wire/type_registry.h"
 
@@ -14,6 +15,7 @@ namespace doppel {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::LogCapture;
 using testing::ManualLoop;
 
 constexpr const char* kUrl = "tcp://127.0.0.1:1000";
@@ -31,23 +33,6 @@ ClassInterface controlUnit() {
       .property("running", "bool", PropertyMode::ReadWrite)
       .build();
 }
-
-class LogCapture {
-public:
-  LogCapture() {
-    setLogSink([this](LogLevel level, std::string_view component, std::string_view message) {
-      if (level >= LogLevel::Warning)
-        lines.push_back(std::string(component) + ": " + std::string(message));
-    });
-  }
-  ~LogCapture() { setLogSink({}); }
-  bool contains(std::string_view needle) const {
-    for (const auto& l : lines)
-      if (l.find(needle) != std::string::npos) return true;
-    return false;
-  }
-  std::vector<std::string> lines;
-};
 
 /// A memory store that runs a probe at each save (to look at what replicas had seen by then) and
 /// can be told to fail.
@@ -199,7 +184,7 @@ TEST_F(PersistedHostTest, EveryChangeIsSavedEvenWhenPushesCoalesce) {
 TEST_F(PersistedHostTest, ASaveFailureIsLoggedAndTheChangeStillApplies) {
   startHost();
   auto replica = connectReplica();
-  LogCapture logs;
+  LogCapture logs(LogLevel::Warning);
   store->failSaves = true;
   ASSERT_TRUE(source->setProperty("speed", Value::int32(99)));
   loop.drain();
@@ -214,7 +199,7 @@ TEST_F(PersistedHostTest, AValueStoredForAnotherTypeIsNotRestored) {
   ASSERT_TRUE(store->save("ControlUnit", "speed",
                           *detail::encodePersisted(Value::float64(1.5), "double", types)));
   ASSERT_TRUE(store->save("ControlUnit", "label", StoredValue{"QString", "\x01\x02"}));  // cut
-  LogCapture logs;
+  LogCapture logs(LogLevel::Warning);
   startHost();
   EXPECT_EQ(source->property("speed"), Value::int32(10));
   EXPECT_EQ(source->property("label"), Value::string("default"));
@@ -233,7 +218,7 @@ TEST_F(PersistedHostTest, AStoreThatCannotBeReadLeavesDefaults) {
       return makeError(ErrorCode::Malformed, "database disk image is malformed");
     }
   };
-  LogCapture logs;
+  LogCapture logs(LogLevel::Warning);
   HostOptions options;
   options.store = std::make_shared<BrokenStore>();
   host = std::make_unique<Host>(loop, options);
