@@ -14,10 +14,11 @@ class LogCapture {
 public:
   /// Keeps the lines at `minLevel` and above.
   explicit LogCapture(LogLevel minLevel = LogLevel::Debug) {
-    setLogSink([this, minLevel](LogLevel level, std::string_view component,
-                                std::string_view message) {
-      if (level >= minLevel) lines.push_back(std::string(component) + ": " + std::string(message));
-    });
+    setLogSink(
+        [this, minLevel](LogLevel level, std::string_view component, std::string_view message) {
+          if (level >= minLevel)
+            lines.push_back(std::string(component) + ": " + std::string(message));
+        });
   }
   ~LogCapture() { setLogSink({}); }
   LogCapture(const LogCapture&) = delete;
