@@ -6,7 +6,8 @@
 // and the posted functions that were already waiting when its first send was made (the 64 reply
 // callbacks that one read brought, say). Within a turn:
 //  - sends are queued, and each channel that was sent to writes its queue with one syscall when
-//    the turn ends (BatchedWriter);
+//    the turn ends (BatchedWriter; a socket channel with many frames queued writes the first
+//    ones before, early_writes.h);
 //  - a function posted from the loop thread, while none posted earlier is still waiting in the
 //    io_context, runs when the callback that posted it has returned, before the turn ends,
 //    instead of going round the io_context's queue (which would cost a zero-timeout epoll_wait

@@ -6,7 +6,9 @@
 #include <utility>
 #include <vector>
 
+#include "asio/early_writes.h"
 #include "asio/loop_turn.h"
+#include <sys/resource.h>
 
 namespace doppel {
 
@@ -55,6 +57,13 @@ private:
   char* m_data = nullptr;
   bool m_shared = false;
 };
+
+/// How often the calling thread has lost its CPU to another thread so far.
+long involuntaryContextSwitches() {
+  rusage usage{};
+  if (::getrusage(RUSAGE_THREAD, &usage) != 0) return 0;
+  return usage.ru_nivcsw;
+}
 
 /// A range of buffers that is cheap to copy: Asio copies the buffer sequence into its operation,
 /// and copying a std::vector there would allocate on every write.
@@ -106,7 +115,11 @@ public:
                      "write queue over " + std::to_string(m_maxQueued) + " bytes: peer too slow"));
       return;
     }
-    if (m_writing || m_held) return;  // onWritten() or the end of the turn writes it
+    if (m_writing) return;  // onWritten() writes it
+    if (m_held) {
+      if (m_earlyWrites.due(m_queue.size())) writeEarly();
+      return;  // the end of the turn writes it
+    }
     if (m_turn.batching()) {
       hold();
       return;
@@ -140,6 +153,7 @@ public:
 
   void writeBatched() override {
     m_held = false;
+    m_earlyWrites.turnEnded();
     m_queuedBytes -= m_settling;
     m_settling = 0;
     if (!m_closed && !m_writing && !m_queue.empty()) writeQueued();
@@ -267,6 +281,13 @@ private:
                                                        std::size_t) { self->onWritten(error); });
   }
 
+  /// Writes what the turn holds so far, before the turn ends (early_writes.h).
+  void writeEarly() {
+    const long before = involuntaryContextSwitches();
+    writeQueued();
+    m_earlyWrites.wrote(involuntaryContextSwitches() != before);
+  }
+
   /// Points m_buffers at m_inFlight, copying runs of small frames into m_coalesce.
   void gatherInFlight() {
     m_buffers.clear();
@@ -332,6 +353,7 @@ private:
   std::size_t m_queuedBytes = 0;        ///< queued plus the batch being written
   std::size_t m_inFlightBytes = 0;      ///< the batch being written, all of it
   std::size_t m_settling = 0;           ///< written outside a turn; counted until it ends
+  EarlyWrites m_earlyWrites;
   std::vector<SharedBytes> m_queue;     ///< waiting for the turn to end or the write to finish
   std::vector<SharedBytes> m_inFlight;  ///< kept alive while the write uses them
   std::vector<net::const_buffer> m_buffers;

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "asio/asio_event_loop.h"
+#include "asio/early_writes.h"
 #include "core/url.h"
 #include <sys/stat.h>
 #include <unistd.h>
@@ -181,7 +182,8 @@ TEST_P(TransportTest, ManySmallSendsGoOutInFewWrites) {
     return server.received.size() == expected.size() && client.channel->queuedBytes() == 0;
   }));
   EXPECT_EQ(server.received, expected);
-  // The first frame goes out at once, the other 1999 together after it: a handful of reads.
+  // The first frame goes out at once, the other 1999 in a few writes after it (early_writes.h):
+  // a handful of reads.
   EXPECT_LE(server.reads, 10);
 }
 
@@ -456,16 +458,58 @@ TEST_F(SocketTest, SendsFromOneCallbackGoOutTogetherWhenItReturns) {
   end.start();
   std::string expected;
   std::vector<std::size_t> queued;
+  std::vector<std::size_t> onTheWire;
+  loop.post([&] {
+    for (std::size_t i = 0; i + 1 < EarlyWrites::kFirstAfterFrames; ++i) {
+      std::string frame = "frame " + std::to_string(i) + ";";
+      expected += frame;
+      end.channel->send(bytes(std::move(frame)));
+      queued.push_back(end.channel->queuedBytes());
+      onTheWire.push_back(peer.available());
+    }
+  });
+  EXPECT_EQ(runOne(), 1u);
+  EXPECT_EQ(queued.back(), expected.size()) << "nothing is written before the callback returns";
+  EXPECT_EQ(onTheWire.back(), 0u);
+  EXPECT_EQ(end.channel->queuedBytes(), 0u);
+  EXPECT_EQ(readNow(peer), expected);
+}
+
+TEST_F(SocketTest, ACallbackThatSendsManyFramesWritesTheFirstOnesBeforeItReturns) {
+  // As when one read brings 64 calls: the peer starts on the first replies while the callback
+  // handles the rest.
+  auto pair = socketPair();
+  End end{std::move(pair.first)};
+  LocalSocket& peer = pair.second;
+  end.start();
+  std::string expected;
+  std::vector<std::size_t> sentBytes;  // after each send
+  std::vector<std::size_t> onTheWire;  // after each send
   loop.post([&] {
     for (int i = 0; i < 100; ++i) {
       std::string frame = "frame " + std::to_string(i) + ";";
       expected += frame;
       end.channel->send(bytes(std::move(frame)));
-      queued.push_back(end.channel->queuedBytes());
+      sentBytes.push_back(expected.size());
+      onTheWire.push_back(peer.available());
     }
   });
   EXPECT_EQ(runOne(), 1u);
-  EXPECT_EQ(queued.back(), expected.size()) << "nothing is written before the callback returns";
+  ASSERT_EQ(onTheWire.size(), 100u);
+  const std::size_t first = EarlyWrites::kFirstAfterFrames;
+  EXPECT_EQ(onTheWire[first - 2], 0u) << "nothing before the 8th frame";
+  EXPECT_EQ(onTheWire[first - 1], sentBytes[first - 1]) << "the first 8 frames at once";
+  // Then 16 more, then 32 more (unless this thread was preempted during a write, which pauses
+  // early writes), and the rest when the callback returns.
+  const std::vector<std::size_t> writtenAfter = {first, 3 * first, 7 * first};
+  for (std::size_t i = first; i < onTheWire.size(); ++i) {
+    bool atAWriteBoundary = false;
+    for (const std::size_t frames : writtenAfter) {
+      atAWriteBoundary = atAWriteBoundary || onTheWire[i] == sentBytes[frames - 1];
+    }
+    EXPECT_TRUE(atAWriteBoundary) << "frame " << i << ": " << onTheWire[i] << " bytes";
+  }
+  EXPECT_LT(onTheWire.back(), expected.size()) << "the last frames wait for the return";
   EXPECT_EQ(end.channel->queuedBytes(), 0u);
   EXPECT_EQ(readNow(peer), expected);
 }
@@ -478,15 +522,18 @@ TEST_F(SocketTest, SendsFromABurstOfPostedCallbacksGoOutAfterTheLastOne) {
   end.start();
   std::vector<std::size_t> queuedBefore;
   std::vector<std::size_t> onTheWireBefore;
-  for (int i = 0; i < 10; ++i) {
+  const std::size_t callbacks = EarlyWrites::kFirstAfterFrames - 1;  // no early write
+  for (std::size_t i = 0; i < callbacks; ++i) {
     loop.post([&] {
       queuedBefore.push_back(end.channel->queuedBytes());
       onTheWireBefore.push_back(peer.available());
       end.channel->send(bytes("0123456789"));
     });
   }
-  EXPECT_TRUE(runFor([&] { return queuedBefore.size() == 10 && peer.available() == 100; }));
-  for (std::size_t i = 0; i < 10; ++i) {
+  EXPECT_TRUE(runFor([&] {
+    return queuedBefore.size() == callbacks && peer.available() == 10 * callbacks;
+  }));
+  for (std::size_t i = 0; i < callbacks; ++i) {
     EXPECT_EQ(queuedBefore[i], 10 * i) << i;
     EXPECT_EQ(onTheWireBefore[i], 0u) << i;
   }
