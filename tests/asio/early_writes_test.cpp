@@ -1,6 +1,8 @@
 // EarlyWrites, the rule for writing part of a turn's frames before the turn ends.
 #include "asio/early_writes.h"
 
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace doppel {
@@ -28,14 +30,46 @@ TEST(EarlyWritesTest, EveryTurnStartsAgainFromEightFrames) {
   EXPECT_TRUE(early.due(kFirst));
 }
 
-TEST(EarlyWritesTest, APreemptedWritePausesEarlyWritesForTheNextTurns) {
+/// Ends turns until early writes are due again; returns how many turns that took.
+int turnsPaused(EarlyWrites& early) {
+  int turns = 0;
+  while (!early.due(kFirst) && turns <= EarlyWrites::kMaxPauseTurns) {
+    early.turnEnded();
+    ++turns;
+  }
+  return turns;
+}
+
+TEST(EarlyWritesTest, APreemptedWritePausesEarlyWritesForTheRestOfTheTurnAndSomeMore) {
   EarlyWrites early;
   early.wrote(true);
-  for (int turn = 0; turn < EarlyWrites::kPausedTurns; ++turn) {
-    EXPECT_FALSE(early.due(1000)) << "turn " << turn;
-    early.turnEnded();
+  EXPECT_FALSE(early.due(1000)) << "not again in this turn";
+  EXPECT_EQ(turnsPaused(early), EarlyWrites::kFirstPauseTurns);
+}
+
+TEST(EarlyWritesTest, EachPreemptionInARowPausesTwiceAsLongUpToTheMaximum) {
+  EarlyWrites early;
+  std::vector<int> pauses;
+  for (int i = 0; i < 9; ++i) {
+    early.wrote(true);
+    pauses.push_back(turnsPaused(early));
   }
-  EXPECT_TRUE(early.due(kFirst)) << "tried again after the pause";
+  const int first = EarlyWrites::kFirstPauseTurns;
+  const int most = EarlyWrites::kMaxPauseTurns;
+  EXPECT_EQ(pauses, (std::vector<int>{first, 2 * first, 4 * first, 8 * first, 16 * first,
+                                      32 * first, most, most, most}));
+}
+
+TEST(EarlyWritesTest, AWriteThatIsNotPreemptedStartsThePausesShortAgain) {
+  EarlyWrites early;
+  early.wrote(true);
+  EXPECT_EQ(turnsPaused(early), EarlyWrites::kFirstPauseTurns);
+  early.wrote(true);
+  EXPECT_EQ(turnsPaused(early), 2 * EarlyWrites::kFirstPauseTurns);
+  early.wrote(false);
+  early.turnEnded();
+  early.wrote(true);
+  EXPECT_EQ(turnsPaused(early), EarlyWrites::kFirstPauseTurns);
 }
 
 }  // namespace
