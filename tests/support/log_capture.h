@@ -29,6 +29,12 @@ public:
       if (l.find(needle) != std::string::npos) return true;
     return false;
   }
+  /// Every line, one per line of text (for a failure message).
+  std::string all() const {
+    std::string out;
+    for (const auto& l : lines) out += l + "\n";
+    return out;
+  }
 
   std::vector<std::string> lines;
 };

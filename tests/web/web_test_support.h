@@ -12,39 +12,20 @@
 #include "asio/asio_event_loop.h"
 #include "doppel/doppel.h"
 #include "doppel/web.h"
+#include "support/log_capture.h"
 
 namespace doppel::webtest {
 
 using namespace std::chrono_literals;
 
-/// Log lines of component "web" seen while it lives (and forwarded to nothing else).
-class LogCapture {
+/// doppel::testing::LogCapture with the log level lowered to Debug while it lives, so that the
+/// web layer's info lines (a refused request, say) reach it.
+class LogCapture : public doppel::testing::LogCapture {
 public:
-  LogCapture() {
-    setLogLevel(LogLevel::Debug);
-    setLogSink([this](LogLevel, std::string_view component, std::string_view message) {
-      lines.push_back(std::string(component) + ": " + std::string(message));
-    });
-  }
-  ~LogCapture() {
-    setLogSink({});
-    setLogLevel(LogLevel::Warning);
-  }
+  LogCapture() { setLogLevel(LogLevel::Debug); }
+  ~LogCapture() { setLogLevel(LogLevel::Warning); }
   LogCapture(const LogCapture&) = delete;
   LogCapture& operator=(const LogCapture&) = delete;
-
-  bool contains(std::string_view text) const {
-    for (const auto& l : lines)
-      if (l.find(text) != std::string::npos) return true;
-    return false;
-  }
-  std::string all() const {
-    std::string out;
-    for (const auto& l : lines) out += l + "\n";
-    return out;
-  }
-
-  std::vector<std::string> lines;
 };
 
 struct HttpReply {
