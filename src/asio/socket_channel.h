@@ -17,8 +17,9 @@
 //    channel writes the first 8 at once, then 16, 32, ... more, so the peer starts on them
 //    while the turn goes on, unless those writes have been costing this thread its CPU
 //    (early_writes.h). Only what the socket did not take goes to an async_write; while it is
-//    outstanding (one at most) new sends queue behind it and go out together when it completes. A send made outside any doppel callback is written at once,
-//    inside send(); sends after it are batched until the loop has turned.
+//    outstanding (one at most) new sends queue behind it and go out together when it completes.
+//    A send made outside any doppel callback is written at once, inside send(); sends after it
+//    are batched until the loop has turned.
 //    The queue is bounded by Limits::maxQueuedBytes: over it the channel closes with
 //    ErrorCode::LimitExceeded. queuedBytes() counts the bytes queued and the batch being
 //    written, all of it, until that write has completed (for a send written at once, until the

@@ -77,6 +77,26 @@ struct End {
   }
 };
 
+/// Frames ("frame N;") sent on a channel, and what was seen after each send: the bytes sent so
+/// far, the channel's queuedBytes() and the bytes waiting on the peer's socket.
+struct FrameSends {
+  std::string expected;
+  std::vector<std::size_t> sentBytes;
+  std::vector<std::size_t> queued;
+  std::vector<std::size_t> onTheWire;
+
+  void send(End& end, LocalSocket& peer, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) {
+      std::string frame = "frame " + std::to_string(i) + ";";
+      expected += frame;
+      end.channel->send(bytes(std::move(frame)));
+      sentBytes.push_back(expected.size());
+      queued.push_back(end.channel->queuedBytes());
+      onTheWire.push_back(peer.available());
+    }
+  }
+};
+
 class SocketTest : public ::testing::Test {
 protected:
   bool runFor(const std::function<bool()>& done, std::chrono::milliseconds limit = 2s) {
@@ -456,23 +476,14 @@ TEST_F(SocketTest, SendsFromOneCallbackGoOutTogetherWhenItReturns) {
   End end{std::move(pair.first)};
   LocalSocket& peer = pair.second;
   end.start();
-  std::string expected;
-  std::vector<std::size_t> queued;
-  std::vector<std::size_t> onTheWire;
-  loop.post([&] {
-    for (std::size_t i = 0; i + 1 < EarlyWrites::kFirstAfterFrames; ++i) {
-      std::string frame = "frame " + std::to_string(i) + ";";
-      expected += frame;
-      end.channel->send(bytes(std::move(frame)));
-      queued.push_back(end.channel->queuedBytes());
-      onTheWire.push_back(peer.available());
-    }
-  });
+  FrameSends sends;
+  loop.post([&] { sends.send(end, peer, EarlyWrites::kFirstAfterFrames - 1); });
   EXPECT_EQ(runOne(), 1u);
-  EXPECT_EQ(queued.back(), expected.size()) << "nothing is written before the callback returns";
-  EXPECT_EQ(onTheWire.back(), 0u);
+  EXPECT_EQ(sends.queued.back(), sends.expected.size())
+      << "nothing is written before the callback returns";
+  EXPECT_EQ(sends.onTheWire.back(), 0u);
   EXPECT_EQ(end.channel->queuedBytes(), 0u);
-  EXPECT_EQ(readNow(peer), expected);
+  EXPECT_EQ(readNow(peer), sends.expected);
 }
 
 TEST_F(SocketTest, ACallbackThatSendsManyFramesWritesTheFirstOnesBeforeItReturns) {
@@ -482,19 +493,11 @@ TEST_F(SocketTest, ACallbackThatSendsManyFramesWritesTheFirstOnesBeforeItReturns
   End end{std::move(pair.first)};
   LocalSocket& peer = pair.second;
   end.start();
-  std::string expected;
-  std::vector<std::size_t> sentBytes;  // after each send
-  std::vector<std::size_t> onTheWire;  // after each send
-  loop.post([&] {
-    for (int i = 0; i < 100; ++i) {
-      std::string frame = "frame " + std::to_string(i) + ";";
-      expected += frame;
-      end.channel->send(bytes(std::move(frame)));
-      sentBytes.push_back(expected.size());
-      onTheWire.push_back(peer.available());
-    }
-  });
+  FrameSends sends;
+  loop.post([&] { sends.send(end, peer, 100); });
   EXPECT_EQ(runOne(), 1u);
+  const std::vector<std::size_t>& sentBytes = sends.sentBytes;
+  const std::vector<std::size_t>& onTheWire = sends.onTheWire;
   ASSERT_EQ(onTheWire.size(), 100u);
   const std::size_t first = EarlyWrites::kFirstAfterFrames;
   EXPECT_EQ(onTheWire[first - 2], 0u) << "nothing before the 8th frame";
@@ -509,9 +512,9 @@ TEST_F(SocketTest, ACallbackThatSendsManyFramesWritesTheFirstOnesBeforeItReturns
     }
     EXPECT_TRUE(atAWriteBoundary) << "frame " << i << ": " << onTheWire[i] << " bytes";
   }
-  EXPECT_LT(onTheWire.back(), expected.size()) << "the last frames wait for the return";
+  EXPECT_LT(onTheWire.back(), sends.expected.size()) << "the last frames wait for the return";
   EXPECT_EQ(end.channel->queuedBytes(), 0u);
-  EXPECT_EQ(readNow(peer), expected);
+  EXPECT_EQ(readNow(peer), sends.expected);
 }
 
 TEST_F(SocketTest, SendsFromABurstOfPostedCallbacksGoOutAfterTheLastOne) {
